@@ -1,0 +1,291 @@
+"""The simulator's request pipeline, shared by the HTTP view and the in-process adapter.
+
+A request goes: Basic auth -> body parsing (JSON, JSON as text/plain, multipart)
+-> `whitelabel_id` -> injected faults -> rate limit -> session check -> handler.
+Handlers live in `sandbox.endpoints` and register themselves with `@endpoint`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import random
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from sandbox.models import Company, Fault, JournalEntry, WebToken
+
+logger = logging.getLogger("sandbox")
+
+RATE_LIMIT_REQUESTS = 200
+RATE_LIMIT_WINDOW = 10  # seconds
+JOURNAL_KEEP = 500
+
+
+class Reject(Exception):
+    """A business failure: answered as `{"status": 0, "message": ...}`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SessionRejected(Exception):
+    """Missing, unknown or lapsed `web_token`: answered as `status: -1`.
+
+    The newer public reference documents `status: -1` for an expired token.
+    """
+
+
+class SimulatedTimeout(Exception):
+    """An injected timeout; the transport decides how to make the client wait."""
+
+
+@dataclass
+class Call:
+    """What a handler sees: the parsed body, the files and the signed-in company."""
+
+    endpoint: str
+    data: dict[str, Any]
+    files: dict[str, UploadedFile] = field(default_factory=dict)
+    company: Company | None = None
+    token: WebToken | None = None
+
+    def get(self, *names: str, default: str = "") -> str:
+        """The first present value among `names` (aliases the doc uses), as a string."""
+        for name in names:
+            value = self.data.get(name)
+            if value is not None and str(value).strip() != "":
+                return str(value).strip()
+        return default
+
+    def require(self, *names: str, label: str | None = None) -> str:
+        """Like `get`, but a missing value rejects the call naming the field."""
+        value = self.get(*names)
+        if not value:
+            raise Reject(f"The {label or names[0]} field is required.")
+        return value
+
+    def require_file(self, name: str) -> UploadedFile:
+        upload = self.files.get(name)
+        if upload is None or not upload.size:
+            raise Reject(f"The {name} file is required.")
+        return upload
+
+    @property
+    def session_company(self) -> Company:
+        assert self.company is not None, "endpoint registered without session=True"
+        return self.company
+
+
+Handler = Callable[[Call], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    handler: Handler
+    session: bool
+
+
+ENDPOINTS: dict[str, Endpoint] = {}
+
+
+def endpoint(name: str, *, session: bool = False) -> Callable[[Handler], Handler]:
+    """Register a handler for `/businessbassapi/<name>`."""
+
+    def register(handler: Handler) -> Handler:
+        ENDPOINTS[name] = Endpoint(name=name, handler=handler, session=session)
+        return handler
+
+    return register
+
+
+@dataclass
+class Answer:
+    """What the transport turns into an HTTP response."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    timeout: bool = False
+
+
+def check_basic_auth(header: str) -> bool:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return False
+    try:
+        user, _, password = base64.b64decode(encoded.strip()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return secrets.compare_digest(user, settings.CODEGO_CLIENT_KEY) and secrets.compare_digest(
+        password, settings.CODEGO_SECRET_KEY
+    )
+
+
+def parse_body(request: HttpRequest) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
+    """JSON (as application/json or text/plain) or multipart form data."""
+    content_type = request.content_type or ""
+    if content_type.startswith("multipart/") or content_type == (
+        "application/x-www-form-urlencoded"
+    ):
+        return {k: request.POST.get(k) for k in request.POST}, {
+            k: request.FILES[k] for k in request.FILES
+        }
+    raw = request.body
+    if not raw.strip():
+        return {}, {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise Reject("The request body is not valid JSON.") from err
+    if not isinstance(data, dict):
+        raise Reject("The request body must be a JSON object.")
+    return data, {}
+
+
+def rate_limited(credential: str) -> bool:
+    """Count this call; True past 200 calls in the last 10 seconds (per-second buckets)."""
+    now = int(time.time())
+    key = f"sandbox:rl:{credential}:{now}"
+    cache.add(key, 0, RATE_LIMIT_WINDOW + 2)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, RATE_LIMIT_WINDOW + 2)
+    keys = [f"sandbox:rl:{credential}:{now - i}" for i in range(RATE_LIMIT_WINDOW)]
+    return sum(cache.get_many(keys).values()) > RATE_LIMIT_REQUESTS
+
+
+def authenticate_session(call: Call) -> None:
+    """Find the company of `user_id` + `web_token`; lapsed tokens are refused."""
+    token_value = call.get("web_token")
+    user_id = call.get("user_id")
+    if not token_value:
+        raise SessionRejected("The web_token field is required.")
+    token = WebToken.objects.select_related("company").filter(token=token_value).first()
+    if token is None or token.revoked:
+        raise SessionRejected("Invalid web token. Please log in again.")
+    if user_id and user_id != token.company.user_id:
+        raise SessionRejected("The web token does not belong to this user.")
+    ttl = timedelta(seconds=settings.SANDBOX_TOKEN_TTL)
+    if timezone.now() - token.last_live > ttl:
+        raise SessionRejected("Your session has expired. Please log in again.")
+    call.company = token.company
+    call.token = token
+
+
+def _active_fault(name: str) -> Fault | None:
+    fault = Fault.objects.filter(endpoint__in=[name, "*"]).order_by("-endpoint").first()
+    if fault is None or random.random() >= fault.error_rate:
+        return None
+    return fault
+
+
+def _journal(name: str, call: Call | None, status: int, outcome: str, started: float) -> None:
+    email = call.company.email if call and call.company else ""
+    if not email and call is not None:
+        email = str(call.data.get("email") or "")[:254]
+    JournalEntry.objects.create(
+        endpoint=name[:60],
+        company_email=email,
+        http_status=status,
+        outcome=outcome[:200],
+        milliseconds=int((time.monotonic() - started) * 1000),
+    )
+    if random.random() < 0.02:  # trim now and then, not on every call
+        keep = JournalEntry.objects.values_list("id", flat=True)[:JOURNAL_KEEP]
+        JournalEntry.objects.exclude(id__in=list(keep)).delete()
+
+
+@dataclass
+class _Reply:
+    answer: Answer
+    outcome: str
+
+
+def _reply(status: int, payload: dict[str, Any], outcome: str) -> _Reply:
+    return _Reply(Answer(status=status, body=json.dumps(payload).encode()), outcome)
+
+
+def answer(request: HttpRequest, name: str) -> Answer:
+    """Run one API call through the whole pipeline and journal its outcome."""
+    started = time.monotonic()
+    if settings.SANDBOX_LATENCY_MS:
+        time.sleep(settings.SANDBOX_LATENCY_MS / 1000)
+    call, reply = _answer(request, name)
+    _journal(name, call, reply.answer.status, reply.outcome, started)
+    logger.info("sandbox %s -> %s %s", name, reply.answer.status, reply.outcome)
+    return reply.answer
+
+
+def _answer(request: HttpRequest, name: str) -> tuple[Call | None, _Reply]:
+    if request.method != "POST":
+        return None, _reply(405, {"status": 0, "message": "Use POST."}, "405")
+    if not check_basic_auth(request.headers.get("Authorization", "")):
+        return None, _reply(401, {"status": -1, "message": "Not Authorized"}, "401")
+    spec = ENDPOINTS.get(name)
+    if spec is None:
+        return None, _reply(404, {"status": 0, "message": "Not Found"}, "404")
+    try:
+        data, files = parse_body(request)
+    except Reject as reject:
+        return None, _reply(400, {"status": 0, "message": reject.message}, "400")
+    call = Call(endpoint=name, data=data, files=files)
+
+    fault = _active_fault(name)
+    if fault is not None:
+        if fault.latency_ms:
+            time.sleep(fault.latency_ms / 1000)
+        if fault.timeout:
+            return call, _Reply(Answer(504, b"", timeout=True), "fault: timeout")
+        if fault.garbage:
+            body = b"<html><body>502 Bad Gateway</body></html>"
+            return call, _Reply(Answer(200, body, "text/html"), "fault: garbage")
+        if fault.http_status:
+            status = fault.http_status
+            return call, _reply(status, {"status": 0, "message": "System Error"}, f"{status}")
+
+    credential = request.headers.get("Authorization", "")[-12:]
+    if rate_limited(credential):
+        return call, _reply(429, {"status": 0, "message": "Too many requests."}, "429")
+
+    whitelabel_id = call.get("whitelabel_id")
+    if whitelabel_id != settings.CODEGO_WHITELABEL_ID:
+        message = (
+            "Invalid whitelabel_id." if whitelabel_id else "The whitelabel_id field is required."
+        )
+        return call, _reply(200, {"status": -1, "message": message}, message)
+
+    try:
+        # A Reject commits what the handler wrote before it (a wrong OTP counts
+        # as an attempt); handlers validate input before they change anything.
+        with transaction.atomic():
+            try:
+                if spec.session:
+                    authenticate_session(call)
+                payload = spec.handler(call)
+            except SessionRejected as rejected:
+                message = str(rejected)
+                return call, _reply(200, {"status": -1, "message": message}, message)
+            except Reject as reject:
+                message = reject.message
+                return call, _reply(200, {"status": 0, "message": message}, message)
+    except Exception:
+        logger.exception("sandbox handler %s failed", name)
+        return call, _reply(500, {"status": 0, "message": "System Error"}, "500")
+    return call, _reply(200, payload, "ok")

@@ -1,0 +1,107 @@
+"""Helpers the endpoint handlers and the staff actions share: OTPs, mail, ids, tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from schwifty import IBAN
+
+from sandbox.models import Company, Iban, Mail, Notification, Otp, WebToken
+
+OTP_LIFETIME = timedelta(minutes=10)
+OTP_MAX_ATTEMPTS = 3
+# The simulated bank's own bank code and BIC (structurally valid, checksummed IBANs).
+BANK_COUNTRY = "LT"
+BANK_CODE = "39900"
+BANK_BIC = "CDGOLT22XXX"
+
+
+def send_mail(to: str, subject: str, body: str, kind: str) -> Mail:
+    """Store an email the real bank would send; the mailbox shows it."""
+    return Mail.objects.create(to=to, subject=subject, body=body, kind=kind)
+
+
+def issue_otp(company: Company, purpose: str, reference: str) -> str:
+    """Create a 6-digit OTP for `reference`, replacing earlier unused ones."""
+    Otp.objects.filter(purpose=purpose, reference=reference, used=False).update(used=True)
+    code = settings.SANDBOX_FIXED_OTP or f"{secrets.randbelow(1_000_000):06d}"
+    Otp.objects.create(
+        company=company,
+        purpose=purpose,
+        reference=reference,
+        code=code,
+        expires=timezone.now() + OTP_LIFETIME,
+    )
+    return code
+
+
+def check_otp(
+    purpose: str, reference: str, code: str, *, max_attempts: int = OTP_MAX_ATTEMPTS
+) -> bool | None:
+    """True when right; False when wrong; None when no live OTP is left to try."""
+    otp = (
+        Otp.objects.filter(purpose=purpose, reference=reference, used=False)
+        .order_by("-created")
+        .first()
+    )
+    if otp is None or otp.expires < timezone.now() or otp.attempts >= max_attempts:
+        return None
+    if secrets.compare_digest(otp.code, str(code).strip()):
+        Otp.objects.filter(pk=otp.pk).update(used=True)
+        return True
+    Otp.objects.filter(pk=otp.pk).update(attempts=otp.attempts + 1)
+    return False
+
+
+def new_token(company: Company) -> WebToken:
+    return WebToken.objects.create(company=company, token=secrets.token_urlsafe(40))
+
+
+def new_password() -> str:
+    """A password the bank generates at signup and emails to the customer."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10)) + "!7"
+
+
+def open_iban(company: Company, label: str) -> Iban:
+    """A new EUR account with a fresh checksummed IBAN."""
+    while True:
+        account = f"{secrets.randbelow(10**11):011d}"
+        iban = str(IBAN.generate(BANK_COUNTRY, bank_code=BANK_CODE, account_code=account))
+        if not Iban.objects.filter(iban=iban).exists():
+            return Iban.objects.create(company=company, label=label, iban=iban, bic=BANK_BIC)
+
+
+def new_reference(digits: int) -> str:
+    return str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
+
+
+def notify(company: Company, title: str, description: str) -> Notification:
+    return Notification.objects.create(company=company, title=title, description=description)
+
+
+def money(value: Decimal) -> str:
+    """Amounts as the API prints them: a string with two decimals."""
+    return f"{value.quantize(Decimal('0.01'))}"
+
+
+def stamp(moment) -> str:
+    """Datetimes as the API prints them: "YYYY-MM-DD HH:MM:SS" in local time."""
+    if moment is None:
+        return "0000-00-00 00:00:00"
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def ensure_plans() -> None:
+    """Create the plans of the reference data when missing (migration and reset)."""
+    from sandbox.models import Plan
+    from sandbox.reference import PLANS
+
+    for number, row in enumerate(PLANS, start=1):
+        Plan.objects.get_or_create(
+            plan_name=row["plan_name"], defaults={**row, "tag": f"plan{number:02d}sandbox"}
+        )

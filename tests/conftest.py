@@ -1,0 +1,85 @@
+"""Fixtures shared by every test: the real transport against the embedded simulator."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+
+from codego.transport import Credentials, Transport
+from sandbox import bank
+from sandbox.models import Company, Plan
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached reference data never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def build_transport(base_url: str | None = None, **overrides: object) -> Transport:
+    options: dict[str, object] = {
+        "base_url": base_url or settings.CODEGO_API_URL,
+        "client_key": settings.CODEGO_CLIENT_KEY,
+        "secret_key": settings.CODEGO_SECRET_KEY,
+        "api_key": settings.CODEGO_API_KEY,
+        "whitelabel_id": settings.CODEGO_WHITELABEL_ID,
+        "timeout": settings.CODEGO_TIMEOUT,
+    }
+    options.update(overrides)
+    return Transport(**options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def transport(db) -> Transport:
+    """Raw calls (`transport.call(name, data, session=...)`) through the in-process adapter."""
+    return build_transport()
+
+
+def create_company(
+    email: str = "owner@acme.test",
+    *,
+    password: str = "Secret-pass-1",
+    company_name: str = "Acme Trading Ltd",
+    live: bool = True,
+    balance: Decimal = Decimal("5000.00"),
+) -> Company:
+    """A verified company; when `live`, with every KYC step verified, a plan and an IBAN."""
+    company = Company.objects.create(
+        whitelabel_id=settings.CODEGO_WHITELABEL_ID,
+        email=email,
+        company_name=company_name,
+        password_hash=make_password(password),
+        email_verified=True,
+    )
+    if live:
+        company.company_status = company.document_status = Company.Step.VERIFIED
+        company.director_status = Company.Step.VERIFIED
+        company.plan = Plan.objects.get(risk="low")
+        company.is_live = True
+        company.save()
+        iban = bank.open_iban(company, "Main account")
+        iban.balance = balance
+        iban.save()
+    return company
+
+
+def sign_in(company: Company) -> Credentials:
+    """Session credentials as verifyLogin would hand them out."""
+    token = bank.new_token(company)
+    return Credentials(user_id=company.user_id, web_token=token.token)
+
+
+@pytest.fixture
+def live_company(db) -> Company:
+    return create_company()
+
+
+@pytest.fixture
+def live_session(live_company) -> Credentials:
+    return sign_in(live_company)
