@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from schwifty import IBAN
 
-from sandbox.models import Company, Iban, Mail, Notification, Otp, WebToken
+from sandbox.models import Company, Iban, Mail, Notification, Otp, PlanProposal, WebToken
 
 OTP_LIFETIME = timedelta(minutes=10)
 OTP_MAX_ATTEMPTS = 3
@@ -105,3 +105,29 @@ def ensure_plans() -> None:
         Plan.objects.get_or_create(
             plan_name=row["plan_name"], defaults={**row, "tag": f"plan{number:02d}sandbox"}
         )
+
+
+def accept_plan(proposal: PlanProposal) -> None:
+    """The customer accepted the emailed plan: the company goes live with its first IBAN."""
+    company = proposal.company
+    proposal.status = PlanProposal.Status.ACCEPTED
+    proposal.save(update_fields=["status"])
+    company.plan = proposal.plan
+    company.is_live = True
+    company.save(update_fields=["plan", "is_live", "updated"])
+    if not company.ibans.exists():
+        open_iban(company, "Main account")
+    notify(company, "Account live", f"Your {proposal.plan.plan_name} plan is active.")
+    send_mail(
+        company.email,
+        "Your business account is live",
+        f"Hello {company.company_name},\n\nyour plan {proposal.plan.plan_name} is active "
+        "and your first IBAN is open. You can now sign in to your dashboard.",
+        kind="account_live",
+    )
+
+
+def reject_plan(proposal: PlanProposal) -> None:
+    proposal.status = PlanProposal.Status.REJECTED
+    proposal.save(update_fields=["status"])
+    notify(proposal.company, "Plan declined", f"You declined the {proposal.plan.plan_name} plan.")

@@ -48,8 +48,6 @@ class Company(models.Model):
     reject_reason = models.CharField(max_length=500, blank=True)
     document_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TODO)
     director_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TODO)
-    # sendkyclink: 1 = link sent, 2 = may be asked again (getCompanyStatus note)
-    resend = models.PositiveSmallIntegerField(default=1)
     plan = models.ForeignKey("Plan", null=True, blank=True, on_delete=models.SET_NULL)
 
     created = models.DateTimeField(default=timezone.now)
@@ -98,6 +96,7 @@ class WebToken(models.Model):
 class StoredFile(models.Model):
     """An uploaded file, kept with its name, type and size."""
 
+    key = models.CharField(max_length=60, unique=True, default=new_unique_id)
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -150,6 +149,8 @@ class Director(models.Model):
     gender = models.CharField(max_length=10)
     mobile = models.CharField(max_length=40, blank=True)
     reject_reason = models.CharField(max_length=500, blank=True)
+    # When the KYC link last went out; `resend` turns 2 some time after it.
+    link_sent = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
 
