@@ -215,9 +215,12 @@ class Transport:
         try:
             payload = response.json()
         except ValueError as err:
-            raise UpstreamUnavailable(
+            error = UpstreamUnavailable(
                 "response is not JSON", endpoint=name, http_status=http_status
-            ) from err
+            )
+            # A 4xx says our request was wrong: the same one fails again.
+            error.retryable = http_status < 400
+            raise error from err
         if not isinstance(payload, dict):
             raise UpstreamUnavailable(
                 "response is not a JSON object", endpoint=name, http_status=http_status

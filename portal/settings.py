@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.middleware.SessionActivityMiddleware",
+    "portal.middleware.CodegoErrorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.brand",
             ],
         },
     },
@@ -182,7 +185,8 @@ CODEGO_SECRET_KEY = env.str("CODEGO_SECRET_KEY", default="sandbox-secret-key")
 CODEGO_API_KEY = env.str("CODEGO_API_KEY", default="sandbox-api-key")
 CODEGO_WHITELABEL_ID = env.str("CODEGO_WHITELABEL_ID", default="sandbox-whitelabel")
 CODEGO_TIMEOUT = env.float("CODEGO_TIMEOUT", default=10.0)
-CODEGO_RATE_LIMIT = (200, 10)  # requests, seconds (API reference, "Rate limit")
+# Requests per 10 s per credential (API reference, "Rate limit"), shared via the cache.
+CODEGO_RATE_LIMIT = (env.int("CODEGO_RATE_LIMIT", default=200), 10)
 CODEGO_REFERENCE_TTL = env.int("CODEGO_REFERENCE_TTL", default=3600)
 
 # ------------------------------------------------------------------------------
@@ -192,5 +196,7 @@ SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=CODEGO_API_URL == "sandbox
 SANDBOX_FIXED_OTP = env.str("SANDBOX_FIXED_OTP", default="")
 SANDBOX_TOKEN_TTL = env.int("SANDBOX_TOKEN_TTL", default=60)
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
+# Requests per 10 s per credential before HTTP 429, as the real API documents.
+SANDBOX_RATE_LIMIT = env.int("SANDBOX_RATE_LIMIT", default=200)
 # Where the simulator's emails point (plan accept link).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -16,6 +16,7 @@ SANDBOX_ENABLED = True
 SANDBOX_FIXED_OTP = ""
 SANDBOX_TOKEN_TTL = 60
 SANDBOX_LATENCY_MS = 0
+SANDBOX_RATE_LIMIT = 200
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

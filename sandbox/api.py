@@ -30,8 +30,7 @@ from sandbox.models import Company, Fault, JournalEntry, WebToken
 
 logger = logging.getLogger("sandbox")
 
-RATE_LIMIT_REQUESTS = 200
-RATE_LIMIT_WINDOW = 10  # seconds
+RATE_LIMIT_WINDOW = 10  # seconds; the limit itself is settings.SANDBOX_RATE_LIMIT
 JOURNAL_KEEP = 500
 
 
@@ -168,7 +167,7 @@ def rate_limited(credential: str) -> bool:
     except ValueError:
         cache.set(key, 1, RATE_LIMIT_WINDOW + 2)
     keys = [f"sandbox:rl:{credential}:{now - i}" for i in range(RATE_LIMIT_WINDOW)]
-    return sum(cache.get_many(keys).values()) > RATE_LIMIT_REQUESTS
+    return sum(cache.get_many(keys).values()) > settings.SANDBOX_RATE_LIMIT
 
 
 def authenticate_session(call: Call) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,10 @@ from django.core.cache import cache
 from codego.transport import Credentials, Transport
 from sandbox import bank
 from sandbox.models import Company, Plan
+
+# Playwright runs an event loop in the test thread; the ORM calls of the tests
+# themselves are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +88,24 @@ def live_company(db) -> Company:
 @pytest.fixture
 def live_session(live_company) -> Credentials:
     return sign_in(live_company)
+
+
+# ------------------------------------------------------------------------------
+# Browser tests: Debian's Chromium, never a downloaded browser. The flags keep it
+# off the network (there is none but the package registries here).
+# ------------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

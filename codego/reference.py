@@ -1,0 +1,105 @@
+"""Reference lists of the API, cached in the Django cache per whitelabel.
+
+Each function returns the typed value of one public reference endpoint. A
+success is cached for `settings.CODEGO_REFERENCE_TTL` seconds under
+`codego:ref:{whitelabel_id}:{name}`; a failure raises its `CodegoError` and
+is never cached, so the next call asks the bank again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+from codego import types as t
+from codego.client import CodegoClient, get_client
+
+T = TypeVar("T")
+
+# Reference name -> endpoint, for `refresh()` and the cache keys.
+REFERENCE_ENDPOINTS: dict[str, str] = {
+    "brand": "configSetting",
+    "pos_plan": "posPlan",
+    "countries": "getCountriesList",
+    "phone_codes": "getPhoneCode",
+    "industries": "getindustries",
+    "company_sizes": "getCompanySizesList",
+    "legal_forms": "getCompanyLegalFormsList",
+    "roles": "getRole",
+    "source_of_funds": "getSourcefund",
+    "plans": "getPlan",
+}
+
+
+def cache_key(name: str, whitelabel_id: str | None = None) -> str:
+    return f"codego:ref:{whitelabel_id or settings.CODEGO_WHITELABEL_ID}:{name}"
+
+
+def _cached(name: str, fetch: Callable[[CodegoClient], T]) -> T:
+    key = cache_key(name)
+    value = cache.get(key)
+    if value is None:
+        value = fetch(get_client())  # raises on failure: nothing is cached
+        cache.set(key, value, settings.CODEGO_REFERENCE_TTL)
+    return value
+
+
+def brand() -> t.Brand:
+    return _cached("brand", CodegoClient.config_setting)
+
+
+def pos_plan() -> t.PosPlan:
+    return _cached("pos_plan", CodegoClient.pos_plan)
+
+
+def countries() -> list[t.Country]:
+    return _cached("countries", CodegoClient.get_countries_list)
+
+
+def phone_codes() -> list[t.PhoneCode]:
+    return _cached("phone_codes", CodegoClient.get_phone_code)
+
+
+def industries() -> list[t.Industry]:
+    return _cached("industries", CodegoClient.get_industries)
+
+
+def company_sizes() -> list[t.Option]:
+    return _cached("company_sizes", CodegoClient.get_company_sizes_list)
+
+
+def legal_forms() -> list[t.Option]:
+    return _cached("legal_forms", CodegoClient.get_company_legal_forms_list)
+
+
+def roles() -> list[t.Role]:
+    return _cached("roles", CodegoClient.get_role)
+
+
+def source_of_funds() -> list[str]:
+    return _cached("source_of_funds", CodegoClient.get_source_fund)
+
+
+def plans() -> t.PlanCatalogue:
+    return _cached("plans", CodegoClient.get_plan)
+
+
+# -- conveniences built on the cached lists ------------------------------------
+
+
+def country(country_id: str | int) -> t.Country | None:
+    wanted = str(country_id).strip()
+    return next((c for c in countries() if c.id == wanted), None)
+
+
+def choices(items: list[Any], value: str = "id", label: str = "name") -> list[tuple[str, str]]:
+    """(value, label) pairs for a form field."""
+    return [(str(getattr(i, value)), str(getattr(i, label))) for i in items]
+
+
+def clear(whitelabel_id: str | None = None) -> None:
+    """Drop every cached reference list of the whitelabel."""
+    cache.delete_many([cache_key(name, whitelabel_id) for name in REFERENCE_ENDPOINTS])

@@ -1,0 +1,389 @@
+"""Parsing the API's answers into `codego.types`, quirks included."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import FrozenInstanceError
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+
+from codego import types as t
+
+ENDPOINTS = json.loads(
+    (Path(__file__).resolve().parent.parent / "docs/codego-api/endpoints.json").read_text()
+)
+DOC = {e["name"]: e for e in ENDPOINTS}
+
+
+def documented(name: str) -> dict:
+    return next(r["json"] for r in DOC[name]["responses"] if r["kind"] == "success")
+
+
+SUCCESSES = [
+    (e["name"], r["json"]) for e in ENDPOINTS for r in e["responses"] if r["kind"] == "success"
+]
+
+
+def test_every_endpoint_has_a_response_parser():
+    assert set(t.RESPONSES) == set(DOC)
+
+
+@pytest.mark.parametrize(("name", "body"), SUCCESSES, ids=[n for n, _ in SUCCESSES])
+def test_every_documented_success_parses_with_its_type(name, body):
+    value = t.parse(name, body)
+    assert value is not None
+    # An empty answer parses too: missing keys take defaults, never KeyError.
+    t.parse(name, {})
+
+
+def test_types_are_frozen():
+    message = t.Message.from_api({"status": 1, "message": "ok"})
+    with pytest.raises(FrozenInstanceError):
+        message.message = "changed"  # type: ignore[misc]
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("10.00", Decimal("10.00")),
+        ("00.00", Decimal("0.00")),
+        (10, Decimal("10")),
+        (0, Decimal("0")),
+        (0.1, Decimal("0.1")),
+        ("1,234.50", Decimal("1234.50")),
+        ("", Decimal("0")),
+        (None, Decimal("0")),
+        ("n/a", Decimal("0")),
+        ("NaN", Decimal("0")),
+    ],
+)
+def test_to_decimal_reads_strings_and_numbers_without_binary_float(raw, expected):
+    assert t.to_decimal(raw) == expected
+    assert isinstance(t.to_decimal(raw), Decimal)
+
+
+def test_to_decimal_keeps_the_exact_text_of_a_float():
+    assert t.to_decimal(0.1) + t.to_decimal(0.2) == Decimal("0.3")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("37", 37), (37, 37), (" 2 ", 2), ("1.0", 1), ("", 0), (None, 0), ("x", 0), (True, 1)],
+)
+def test_to_int_reads_counts_and_statuses_sent_as_strings(raw, expected):
+    assert t.to_int(raw) == expected
+
+
+def test_to_opt_int_is_none_for_missing_or_empty_values():
+    assert t.to_opt_int("") is None
+    assert t.to_opt_int(None) is None
+    assert t.to_opt_int("3") == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(1, True), ("1", True), (0, False), ("0", False), ("", False), (None, False), ("No", False)],
+)
+def test_to_bool_reads_zero_one_flags(raw, expected):
+    assert t.to_bool(raw) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2023-02-21", date(2023, 2, 21)),
+        ("06-12-2023", date(2023, 12, 6)),
+        ("17 Jul 2023", date(2023, 7, 17)),
+        ("12 may 2024", date(2024, 5, 12)),
+        ("2023-11-30 14:41:01", date(2023, 11, 30)),
+        ("0000-00-00", None),
+        ("00-00-0000", None),
+        ("date of birth", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_to_date_reads_every_date_spelling_of_the_doc(raw, expected):
+    assert t.to_date(raw) == expected
+
+
+def test_to_datetime_is_aware_in_the_project_time_zone():
+    moment = t.to_datetime("2024-02-05 14:42:00")
+    assert moment == datetime(2024, 2, 5, 14, 42, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    assert moment.tzinfo is not None
+
+
+def test_to_datetime_of_zero_datetime_is_none():
+    assert t.to_datetime("0000-00-00 00:00:00") is None
+    assert t.to_datetime(None) is None
+
+
+def test_to_list_reads_a_json_string():
+    assert t.to_list('[{"id":1}]') == [{"id": 1}]
+    assert t.to_list("not json") == []
+    assert t.to_list(None) == []
+
+
+# -- reference data ------------------------------------------------------------------
+
+
+def test_brand_has_every_config_key_and_the_links_with_nulls_as_empty_text():
+    body = documented("configSetting")
+    brand = t.Brand.from_api(body)
+    assert brand.site_name == "ftx"
+    assert brand.contact_email == ""
+    assert brand.business_website_url == ""
+    for key in body["config"]:
+        assert hasattr(brand, key), key
+
+
+def test_brand_repr_hides_the_captcha_secret():
+    brand = t.Brand.from_api({"config": {"google_captcha_secret": "s3cr3t-value"}})
+    assert brand.google_captcha_secret == "s3cr3t-value"
+    assert "s3cr3t-value" not in repr(brand)
+
+
+def test_country_flags_are_booleans_and_ids_stay_text():
+    (italy,) = t.parse("getCountriesList", documented("getCountriesList"))
+    assert italy == t.Country(
+        id="106", code="IT", name="Italy", phonecode="39", is_iban=True, europe=True, iso3="380"
+    )
+
+
+def test_dropdown_sent_as_a_json_string_becomes_options():
+    forms = t.parse("getCompanyLegalFormsList", documented("getCompanyLegalFormsList"))
+    assert forms[-1] == t.Option(id="4", name="Solo Trader", hardvalue="solo_trader")
+    assert forms[0].hardvalue is None
+
+
+def test_dropdown_sent_as_a_real_list_is_accepted_too():
+    sizes = t.Option.list_from_api({"dropdown": [{"id": 1, "name": "Small"}]})
+    assert sizes == [t.Option(id="1", name="Small")]
+
+
+def test_a_broken_dropdown_string_gives_an_empty_list():
+    assert t.Option.list_from_api({"dropdown": "[{broken"}) == []
+
+
+def test_roles_keep_the_key_sent_to_addcompanydirector_and_the_label():
+    roles = t.parse("getRole", documented("getRole"))
+    assert t.Role("director", "Board Member(Director)") in roles
+
+
+def test_plan_fees_are_decimals():
+    catalogue = t.parse("getPlan", documented("getPlan"))
+    (medium,) = catalogue.medium
+    assert medium.eur_plan_price == Decimal("900.00")
+    assert medium.sepa_out_fee_percentage == Decimal("0.30")
+    assert medium.risk == "medium"
+
+
+@pytest.mark.parametrize(
+    ("level", "plan_name"),
+    [(1, "IBAN HR"), ("2", "IBAN MR"), (3, "Basic PLan Low Risk")],
+)
+def test_country_risk_level_picks_plans_as_the_getplan_note_says(level, plan_name):
+    catalogue = t.parse("getPlan", documented("getPlan"))
+    assert [p.plan_name for p in catalogue.for_risk_level(level)] == [plan_name]
+
+
+def test_unknown_risk_level_offers_no_plan():
+    catalogue = t.parse("getPlan", documented("getPlan"))
+    assert catalogue.for_risk_level(None) == ()
+    assert catalogue.for_risk_level(7) == ()
+
+
+def test_country_risk_map_gives_the_plans_of_a_country():
+    catalogue = t.parse("getPlan", documented("getPlan"))
+    assert catalogue.country_risk["6"] == 2  # Andorra
+    assert catalogue.for_country("6") == catalogue.medium
+    assert catalogue.for_country(3) == catalogue.high  # Albania, risk 1
+
+
+def test_pos_plan_fees_are_decimals():
+    assert t.PosPlan.from_api(documented("posPlan")).card_trx_fee == Decimal("1.49")
+
+
+# -- sign-in ----------------------------------------------------------------------
+
+
+def test_signed_in_repr_hides_the_token():
+    signed = t.SignedIn.from_api({"user_id": "7", "web_token": "tok-very-secret", "is_live": 1})
+    assert "tok-very-secret" not in repr(signed)
+    assert signed.is_live is True
+    assert signed.credentials.web_token == "tok-very-secret"
+    assert "tok-very-secret" not in repr(signed.credentials)
+
+
+def test_signed_in_drops_the_password_of_the_verifyemailotp_answer():
+    signed = t.parse("verifyemailotp", documented("verifyemailotp"))
+    assert "your password" not in repr(signed)
+    assert not hasattr(signed, "password")
+
+
+def test_login_started_is_live_zero_is_false():
+    started = t.parse("login", documented("login"))
+    assert started.is_live is False
+    assert started.company_name == "Company name"  # leading space stripped
+
+
+# -- company status -------------------------------------------------------------------
+
+
+def test_company_status_reads_steps_from_user_and_zero_dates_as_none():
+    status = t.parse("getCompanyStatus", documented("getCompanyStatus"))
+    assert (status.company_status, status.document_status, status.director_status) == (0, 0, 0)
+    assert status.resend == 1
+    assert status.company.date_of_incorporation is None
+    assert status.company.created is None
+    assert status.company.spending_amount == Decimal("0.00")
+    assert status.company.risk_level is None
+    assert status.director_kyc is None
+    assert status.additional_documents == ()
+
+
+@pytest.mark.parametrize(
+    "key", ["additonal_documents", "additional_documnet", "additional_documents"]
+)
+def test_company_status_accepts_every_spelling_of_additional_documents(key):
+    body = {
+        "status": 1,
+        "user": {"company_status": "2", "director_status": "1", "document_status": "2"},
+        key: [{"unique_id": "doc1", "title": "Bank letter", "description": "d", "status": "3"}],
+        "resend": "2",
+    }
+    status = t.CompanyStatus.from_api(body)
+    (document,) = status.additional_documents
+    assert document == t.AdditionalDocument("doc1", "Bank letter", "d", 3)
+    assert document.needs_upload
+    assert status.can_resend_kyc_link
+
+
+def test_company_status_steps_at_the_top_level_are_read_too():
+    status = t.CompanyStatus.from_api({"company_status": 2, "document_status": "3", "is_live": 1})
+    assert (status.company_status, status.document_status, status.is_live) == (2, 3, True)
+
+
+def test_document_status_gives_each_document_with_its_status():
+    docs = t.parse("getCompanyDocumentStatus", documented("getCompanyDocumentStatus"))
+    assert docs.document_status == 1
+    assert docs.document("ownership") == t.DocumentStatus("ownership", 0, "")
+    assert docs.uploaded
+
+
+def test_document_status_with_an_empty_list_means_nothing_uploaded():
+    docs = t.CompanyDocumentStatus.from_api(
+        {"status": 1, "company": {"document_status": "0"}, "company_document": []}
+    )
+    assert docs.documents == ()
+    assert docs.document("financial") is None
+    assert not docs.uploaded
+
+
+def test_rejected_document_keeps_its_reason():
+    docs = t.CompanyDocumentStatus.from_api(
+        {"company_document": {"financial": {"status": "2", "rejection_reason": "Blurry"}}}
+    )
+    assert docs.document("financial").rejected
+    assert docs.document("financial").rejection_reason == "Blurry"
+
+
+def test_profile_has_user_company_and_director():
+    profile = t.parse("profile_details", documented("profile_details"))
+    assert profile.company.date_of_incorporation == date(2023, 11, 23)
+    assert profile.company.risk_level == 3
+    assert profile.director.gender == "male"
+    assert profile.director.dob is None  # "date of birth" placeholder
+    assert profile.user.email == "email"
+
+
+# -- banking ---------------------------------------------------------------------------
+
+
+def test_dashboard_reads_portfolio_from_the_misspelled_key():
+    dashboard = t.parse("dashboard", {**documented("dashboard"), "protFolio": "1234.56"})
+    assert dashboard.portfolio == Decimal("1234.56")
+    assert dashboard.user_plan.no_vc == 0
+    (row,) = dashboard.transactions
+    assert row.amount == Decimal("1.00")
+    assert row.currency == "EUR"
+    assert row.created == datetime(2024, 2, 5, 14, 42, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    assert dashboard.ibans[0].balance == Decimal("0.00")
+
+
+def test_amounts_sent_as_numbers_are_decimals_too():
+    row = t.Transaction.from_api({"amount": 10, "fees": 1.5, "type": "Debit"})
+    assert (row.amount, row.fees) == (Decimal("10"), Decimal("1.5"))
+    assert row.is_debit
+
+
+def test_transaction_page_is_parsed_without_clamping():
+    page = t.parse("iban_transaction", documented("iban_transaction"))
+    assert (page.page_number, page.per_page, page.num_rows, page.total_page) == (3, 10, 21, 2)
+    (row,) = page.rows
+    assert row.is_upload_document == 2
+    assert not row.needs_document
+    assert row.created == datetime(2023, 12, 6, 13, 16, 54, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    assert row.sign == "db"
+
+
+def test_transaction_detail_reads_biometric_approval():
+    detail = t.parse("iban_transaction_detail", documented("iban_transaction_detail"))
+    assert detail.biometric_approval is False
+    assert detail.amount == Decimal("10.00")
+
+
+def test_transfer_started_keeps_the_unique_id_for_the_otp():
+    assert t.parse("iban_sendmoney", documented("iban_sendmoney")).unique_id == "unique id"
+
+
+def test_notification_dates_are_day_month_year():
+    (zero,) = t.parse("notification", documented("notification"))
+    assert zero.date is None
+    note = t.Notification.from_api({"id": "1", "date": "05-02-2024"})
+    assert note.date == date(2024, 2, 5)
+
+
+# -- crypto and cards ---------------------------------------------------------------------
+
+
+def test_crypto_totals_are_decimals_whether_numbers_or_strings():
+    overview = t.parse("getAllwallet", documented("getAllwallet"))
+    wallet = t.parse("crypto_wallet", documented("crypto_wallet"))
+    assert overview.total_eur_balance == Decimal("0")
+    assert wallet.total_eur_balance == Decimal("0.00")
+    assert overview.coin("USDT").usd_price == Decimal("1.12260000")
+
+
+def test_coin_wallet_lists_networks_and_prices():
+    wallet = t.CoinWallet.from_api(documented("crypto_wallet"), symbol="usdt")
+    assert wallet.networks == (
+        ("erc-20", "0xuhyptk7ysd1111mb701x500kdyirbv55"),
+        ("trc-20", "TRcc23mr40b1ca4qfv4c32dfxq77r85z3y"),
+    )
+    assert wallet.buy_price == Decimal("0.93769410")
+    assert wallet.coin.explorer_link == "https://etherscan.io/tx/0x"
+
+
+def test_crypto_transaction_dates_like_17_jul_2023():
+    (row,) = t.parse("getTrxlastest", documented("getTrxlastest"))
+    assert row.created == date(2023, 7, 17)
+    assert row.total == Decimal("1.000000")
+
+
+def test_selected_plan_reads_the_card_list_and_an_optional_plan():
+    selected = t.parse("getSelectPlan", documented("getSelectPlan"))
+    assert len(selected.cards) == 2
+    assert selected.plan is None
+    assert selected.cards[0].available == Decimal("0.00")
+    with_plan = t.SelectedPlan.from_api({"plan": {"id": "25", "eur_plan_price": "9.90"}})
+    assert with_plan.plan.eur_plan_price == Decimal("9.90")
+    assert with_plan.cards == ()
