@@ -13,25 +13,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from sandbox import reference
 from sandbox.api import Call, Reject, endpoint
 from sandbox.bank import send_mail, stamp
-from sandbox.models import AdditionalDocument, Company, CompanyDocument, Director, StoredFile
+from sandbox.models import AdditionalDocument, Company, CompanyDocument, Director
+from sandbox.uploads import check_upload, store_upload
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # After this long without a director verification, getCompanyStatus says resend: 2.
 KYC_RESEND_AFTER = timedelta(minutes=10)
 MAX_TEXT = 255
-
-# Magic bytes of the accepted document types: the name and declared type are the sender's word.
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 
 # updatecompanydetails: (field, required)
 COMPANY_FIELDS = (
@@ -80,33 +72,6 @@ DIRECTOR_FIELDS = (
 )
 GENDERS = {"m": "male", "male": "male", "f": "female", "female": "female"}
 DIRECTOR_SAVED = "Company board member detail successfully saved. KYC Link only send in live mode."
-
-
-def check_document(upload: UploadedFile | None, field: str) -> str:
-    """Refuse a missing, empty, oversized or non PDF/JPEG/PNG file; return its content type."""
-    if upload is None:
-        raise Reject(f"The {field} file is required.")
-    if not upload.size:
-        raise Reject(f"The {field} file is empty.")
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise Reject(f"The {field} file is larger than 10 MB.")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, content_type in SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    raise Reject(f"The {field} file must be a PDF, JPEG or PNG document.")
-
-
-def store_upload(upload: UploadedFile, content_type: str) -> StoredFile:
-    """Keep a checked upload with the type detected from its content."""
-    upload.seek(0)
-    data = upload.read()
-    name = (upload.name or "document")[-255:]
-    return StoredFile.objects.create(
-        name=name, content_type=content_type, size=len(data), data=data
-    )
 
 
 def _text(value: str, field: str) -> str:
@@ -298,7 +263,7 @@ def upload_company_document(call: Call) -> dict[str, Any]:
         raise Reject("The company documents are already submitted and waiting for review.")
 
     # Check every file before storing any, so a bad one leaves nothing half done.
-    checked = {field: check_document(call.files.get(field), field) for field in needed}
+    checked = {field: check_upload(call.files.get(field), field) for field in needed}
     for field, content_type in checked.items():
         stored = store_upload(call.files[field], content_type)
         kind = DOCUMENT_FIELDS[field]
@@ -449,8 +414,8 @@ def upload_additional_document(call: Call) -> dict[str, Any]:
     if document.status == AdditionalDocument.Status.VERIFIED:
         raise Reject("This document is already verified.")
     upload = call.files.get("addition_doc")
-    content_type = check_document(upload, "addition_doc")
-    assert upload is not None  # check_document refused a missing file
+    content_type = check_upload(upload, "addition_doc")
+    assert upload is not None  # check_upload refused a missing file
     old_file = document.file
     document.file = store_upload(upload, content_type)
     document.status = AdditionalDocument.Status.REVIEW
