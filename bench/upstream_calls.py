@@ -109,8 +109,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     company = actions.seed_demo(email="bench@codego.test", password="Bench-pass-2026")
-    print(f"seeded {company.company_name}: {company.ibans.count()} IBANs, "
-          f"{sum(i.transactions.count() for i in company.ibans.all())} transactions")
+    print(
+        f"seeded {company.company_name}: {company.ibans.count()} IBANs, "
+        f"{sum(i.transactions.count() for i in company.ibans.all())} transactions"
+    )
 
     in_process = build("sandbox:")
     session = sign_in(in_process, "bench@codego.test", "Bench-pass-2026")
@@ -141,8 +143,7 @@ def main() -> None:
         run_mix(over_http, session, 20)
         started = time.perf_counter()
         timings = run_mix(over_http, session, calls)
-        report(f"HTTP on loopback (runserver, port {port})", timings,
-               time.perf_counter() - started)
+        report(f"HTTP on loopback (runserver, port {port})", timings, time.perf_counter() - started)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,10 +1,18 @@
 from django.conf import settings
 from django.urls import include, path
 
-from portal import views
+from portal import brand, views
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("brand.css", brand.brand_css, name="brand-css"),
+    path("", include("onboarding.urls")),
+    path("", include("banking.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

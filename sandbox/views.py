@@ -1,4 +1,4 @@
-"""HTTP entry points of the simulator: the API itself and the mailbox feed."""
+"""HTTP entry points of the simulator: the API itself, the mailbox page and its feed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 
 from sandbox import api
 from sandbox.models import Mail
@@ -43,3 +45,24 @@ def mailbox_json(request: HttpRequest) -> JsonResponse:
             ]
         }
     )
+
+
+@require_GET
+def mailbox(request: HttpRequest) -> HttpResponse:
+    """The emails the bank sent, newest first, optionally for one recipient (`?to=`)."""
+    mails = Mail.objects.all()
+    to = request.GET.get("to", "").strip()
+    if to:
+        mails = mails.filter(to__iexact=to)
+    return render(
+        request,
+        "sandbox/mailbox.html",
+        {"mails": mails[:MAILBOX_LIMIT], "to": to, "limit": MAILBOX_LIMIT},
+    )
+
+
+@require_GET
+def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """One email with its body, links clickable."""
+    mail = get_object_or_404(Mail, pk=pk)
+    return render(request, "sandbox/mailbox_message.html", {"mail": mail})

@@ -9,6 +9,7 @@ type. It runs in-process and over HTTP.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -38,6 +39,7 @@ PNG = (
     b"\x00\x00\x00IEND\xaeB`\x82"
 )
 DEMO_EMAIL = "contract@codego.test"
+SIGNUPS = itertools.count(1)  # unique emails across the worlds of one database
 DEMO_PASSWORD = "Contract-pass-2026"
 
 
@@ -97,14 +99,13 @@ class World:
         self.transaction = Transaction.objects.filter(
             iban__company=self.company, status=Transaction.Status.COMPLETED
         ).first()
-        self.signups = 0
 
     def fresh_company(self) -> tuple[Company, Credentials]:
         """A new customer that just verified its email (KYC not started)."""
-        self.signups += 1
-        email = f"fresh{self.signups}@example.test"
+        number = next(SIGNUPS)
+        email = f"fresh{number}@example.test"
         started = self.transport.call(
-            "openAccount", {"company_name": f"Fresh {self.signups} Ltd", "email": email}
+            "openAccount", {"company_name": f"Fresh {number} Ltd", "email": email}
         )
         done = self.transport.call(
             "verifyemailotp", {"unique_id": started["unique_id"], "email_otp": latest_code(email)}
@@ -161,8 +162,9 @@ def _director(world: World) -> Request:
     _, session = world.fresh_company()
     belgium = country_id("BE")
     # The curl's dob (2023-02-21) is a child's; a director must be an adult.
-    body = _example("addcompanydirector", dob="1980-02-21", country=belgium,
-                    address_country=belgium)
+    body = _example(
+        "addcompanydirector", dob="1980-02-21", country=belgium, address_country=belgium
+    )
     return body, None, session
 
 
@@ -170,7 +172,7 @@ def _kyc_link(world: World) -> Request:
     body, _, session = _director(world)
     world.transport.call("addcompanydirector", body, session=session)
     # The link may be asked again once some time has passed since it went out.
-    Director.objects.filter(company__user_id=session.user_id).update(
+    Director.objects.filter(company_id=int(session.user_id)).update(
         link_sent=timezone.now() - timedelta(hours=1)
     )
     return {}, None, session
@@ -279,11 +281,15 @@ def _session_call(name: str, **overrides: Callable[[World], Any]) -> Callable[[W
 
 
 PREPARE: dict[str, Callable[[World], Request]] = {
-    "verifygooglecaptcha": lambda w: (_example("verifygooglecaptcha",
-                                               g_recaptcha_response="token-from-widget"), None,
-                                      None),
+    "verifygooglecaptcha": lambda w: (
+        _example("verifygooglecaptcha", g_recaptcha_response="token-from-widget"),
+        None,
+        None,
+    ),
     "openAccount": lambda w: (
-        _example("openAccount", company_name="Newco SRL", email="newco@example.test"), None, None
+        _example("openAccount", company_name="Newco SRL", email="newco@example.test"),
+        None,
+        None,
     ),
     "verifyemailotp": _verify_email,
     "login": lambda w: ({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}, None, None),

@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 
 from codego.errors import (
+    ApiError,
     CredentialsRejected,
     RateLimited,
     SessionExpired,
@@ -74,7 +75,8 @@ def test_an_injected_timeout_is_a_timeout_in_process(transport):
 
 
 def test_every_call_is_journaled_without_secrets(transport):
-    transport.call("login", {"email": "nobody@example.test", "password": "Hunter2-secret"})
+    with pytest.raises(ApiError):
+        transport.call("login", {"email": "nobody@example.test", "password": "Hunter2-secret"})
     entry = JournalEntry.objects.first()
     assert entry.endpoint == "login"
     assert "wrong email or password" in entry.outcome.lower()

@@ -1,0 +1,343 @@
+"""Sign-up, sign-in with OTP, password reset, sign-out and the onboarding start page.
+
+Each view validates a Django form, calls `codego`, and renders a template
+(the form fragment alone for htmx). The bank's refusals (`ApiError`) are shown
+next to the form; when the bank cannot be reached the form says so and keeps
+what was typed. Nothing secret is kept between steps: the session holds ids and
+the email address, never a password.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from codego.client import get_client
+from codego.errors import ApiError, CodegoError
+from portal import session as portal_session
+from portal import throttle
+from portal.session import signed_in_required
+
+from .forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    LoginVerifyForm,
+    ResetPasswordForm,
+    SignupForm,
+    SignupVerifyForm,
+)
+
+logger = logging.getLogger("onboarding")
+
+PENDING_SIGNUP = "pending_signup"
+PENDING_LOGIN = "pending_login"
+PENDING_RESET = "pending_reset"
+SIGNUP_OTP_ATTEMPTS = 2  # verifyemailotp: "Only two attempt allow to verify email account."
+
+
+def _unavailable() -> str:
+    return _("The bank is unavailable right now. Please try again.")
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """The whole page, or only its form fragment for an htmx request."""
+    name = f"{template}#form" if getattr(request, "htmx", False) else template
+    return render(request, name, context, status=status)
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    return portal_session.redirect(request, url)
+
+
+def _mailbox_url(email: str) -> str | None:
+    if not settings.SANDBOX_ENABLED or not email:
+        return None
+    return f"/sandbox/mailbox/?{urlencode({'to': email})}"
+
+
+def _after_sign_in(request: HttpRequest, next_url: str | None = None) -> str:
+    if portal_session.is_live(request):
+        return portal_session.safe_next(request, next_url) or reverse("banking:dashboard")
+    return reverse("onboarding:onboarding")
+
+
+# ---------------------------------------------------------------------------
+# Home
+# ---------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not portal_session.is_signed_in(request):
+        return HttpResponseRedirect(reverse("onboarding:login"))
+    return HttpResponseRedirect(_after_sign_in(request))
+
+
+# ---------------------------------------------------------------------------
+# Sign-up: openAccount, then verifyemailotp
+# ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = get_client().open_account(
+                company_name=form.cleaned_data["company_name"], email=form.cleaned_data["email"]
+            )
+        except ApiError as error:
+            form.add_error("email", error.user_message)
+        except CodegoError:
+            form.add_error(None, _unavailable())
+        else:
+            request.session[PENDING_SIGNUP] = {
+                "unique_id": started.unique_id,
+                "email": form.cleaned_data["email"],
+                "attempts": 0,
+            }
+            return _done(request, reverse("onboarding:signup-verify"))
+    return _page(request, "onboarding/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_verify(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_SIGNUP)
+    if not pending:
+        return _done(request, reverse("onboarding:signup"))
+    email = pending["email"]
+    form = SignupVerifyForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "email": email, "mailbox_url": _mailbox_url(email)}
+    if request.method == "POST" and form.is_valid():
+        refusal = throttle.refusal(request, email)
+        if refusal:
+            form.add_error(None, refusal)
+            return _page(request, "onboarding/signup_verify.html", context)
+        try:
+            signed_in = get_client().verify_email_otp(
+                unique_id=pending["unique_id"], email_otp=form.cleaned_data["email_otp"]
+            )
+        except ApiError as error:
+            throttle.record_failure(request, email)
+            attempts = int(pending.get("attempts", 0)) + 1
+            if attempts >= SIGNUP_OTP_ATTEMPTS:
+                del request.session[PENDING_SIGNUP]
+                context["start_again"] = True
+                form.add_error(None, _("Too many wrong codes. Please start again."))
+            else:
+                request.session[PENDING_SIGNUP] = {**pending, "attempts": attempts}
+                form.add_error("email_otp", error.user_message)
+        except CodegoError:
+            form.add_error(None, _unavailable())
+        else:
+            del request.session[PENDING_SIGNUP]
+            throttle.reset(email)
+            portal_session.sign_in(request, signed_in, email=email)
+            messages.success(
+                request,
+                _("Your email address is verified. We emailed you your password."),
+            )
+            return _done(request, reverse("onboarding:onboarding"))
+    return _page(request, "onboarding/signup_verify.html", context)
+
+
+# ---------------------------------------------------------------------------
+# Sign-in: login, then verifyLogin
+# ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and portal_session.is_signed_in(request):
+        if request.GET.get("expired"):
+            # The inactivity dialog ran out in the browser: end the session here too.
+            portal_session.end_inactive(request)
+            return HttpResponseRedirect(reverse("onboarding:login"))
+        return HttpResponseRedirect(_after_sign_in(request))
+    if request.method == "POST":
+        form = LoginForm(request.POST)
+    else:
+        initial = {
+            "email": request.GET.get("email", ""),
+            "next": portal_session.safe_next(request, request.GET.get("next")) or "",
+        }
+        form = LoginForm(initial=initial)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        refusal = throttle.refusal(request, email)
+        if refusal:
+            form.add_error(None, refusal)
+            return _page(request, "onboarding/login.html", {"form": form})
+        try:
+            started = get_client().login(email=email, password=form.cleaned_data["password"])
+        except ApiError:
+            throttle.record_failure(request, email)
+            # One message for an unknown address and a wrong password.
+            form.add_error(None, _("Wrong email or password."))
+        except CodegoError:
+            form.add_error(None, _unavailable())
+        else:
+            # A fresh key once the password is right (fixation), another at the OTP.
+            if portal_session.is_signed_in(request):
+                portal_session.sign_out(request)
+            request.session.cycle_key()
+            request.session[PENDING_LOGIN] = {
+                "user_id": started.user_id,
+                "email": email,
+                "next": portal_session.safe_next(request, form.cleaned_data.get("next")) or "",
+            }
+            return _done(request, reverse("onboarding:login-verify"))
+    return _page(request, "onboarding/login.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def login_verify(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_LOGIN)
+    if not pending:
+        return _done(request, reverse("onboarding:login"))
+    email = pending["email"]
+    form = LoginVerifyForm(request.POST or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "email": email,
+        "mailbox_url": _mailbox_url(email),
+        "login_again_url": f"{reverse('onboarding:login')}?{urlencode({'email': email})}",
+    }
+    if request.method == "POST" and form.is_valid():
+        refusal = throttle.refusal(request, email)
+        if refusal:
+            form.add_error(None, refusal)
+            return _page(request, "onboarding/login_verify.html", context)
+        try:
+            signed_in = get_client().verify_login(
+                user_id=pending["user_id"], otp=form.cleaned_data["otp"]
+            )
+        except ApiError as error:
+            throttle.record_failure(request, email)
+            form.add_error("otp", error.user_message)
+        except CodegoError:
+            form.add_error(None, _unavailable())
+        else:
+            next_url = pending.get("next") or None
+            del request.session[PENDING_LOGIN]
+            throttle.reset(email)
+            portal_session.sign_in(request, signed_in, email=email)
+            return _done(request, _after_sign_in(request, next_url))
+    return _page(request, "onboarding/login_verify.html", context)
+
+
+# ---------------------------------------------------------------------------
+# Password reset: forgotpassword, then resetpassword
+# ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def password_forgot(request: HttpRequest) -> HttpResponse:
+    form = ForgotPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            started = get_client().forgot_password(email=email)
+        except ApiError:
+            # Unknown address: the same answer as for a known one (no probing).
+            request.session[PENDING_RESET] = {"email": email, "unique_id": "", "user_id": ""}
+        except CodegoError:
+            form.add_error(None, _unavailable())
+            return _page(request, "onboarding/password_forgot.html", {"form": form})
+        else:
+            request.session[PENDING_RESET] = {
+                "email": email,
+                "unique_id": started.unique_id,
+                "user_id": started.user_id,
+            }
+        messages.info(request, _("If the address is registered, we sent a code to it."))
+        return _done(request, reverse("onboarding:password-reset"))
+    return _page(request, "onboarding/password_forgot.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_RESET)
+    if not pending:
+        return _done(request, reverse("onboarding:password-forgot"))
+    email = pending["email"]
+    form = ResetPasswordForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "email": email, "mailbox_url": _mailbox_url(email)}
+    if request.method == "POST" and form.is_valid():
+        refusal = throttle.refusal(request, email)
+        if refusal:
+            form.add_error(None, refusal)
+            return _page(request, "onboarding/password_reset.html", context)
+        wrong_code = _("This code is wrong or has expired.")
+        if not pending.get("unique_id"):
+            throttle.record_failure(request, email)
+            form.add_error("code", wrong_code)
+            return _page(request, "onboarding/password_reset.html", context)
+        try:
+            get_client().reset_password(
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                unique_id=pending["unique_id"],
+                user_id=pending["user_id"],
+            )
+        except ApiError as error:
+            message = error.user_message
+            if "password" in message.lower():
+                form.add_error("password", message)
+            else:
+                throttle.record_failure(request, email)
+                form.add_error("code", wrong_code)
+        except CodegoError:
+            form.add_error(None, _unavailable())
+        else:
+            del request.session[PENDING_RESET]
+            throttle.reset(email)
+            messages.success(request, _("Your password has been changed. Please sign in."))
+            return _done(request, reverse("onboarding:login"))
+    return _page(request, "onboarding/password_reset.html", context)
+
+
+# ---------------------------------------------------------------------------
+# Sign-out
+# ---------------------------------------------------------------------------
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    session = portal_session.credentials(request)
+    if session is not None:
+        try:
+            get_client().logout(session)
+        except CodegoError as error:
+            # Signed out here whatever the bank says; its token lapses on its own.
+            logger.warning("logout upstream failed: %s", type(error).__name__)
+    portal_session.sign_out(request)
+    messages.info(request, _("You have been signed out."))
+    return _done(request, reverse("onboarding:login"))
+
+
+# ---------------------------------------------------------------------------
+# Onboarding start page (the KYC wizard comes later)
+# ---------------------------------------------------------------------------
+
+
+@signed_in_required
+def onboarding(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "onboarding/onboarding.html",
+        {
+            "company_name": portal_session.company_name(request),
+            "is_live": portal_session.is_live(request),
+        },
+    )

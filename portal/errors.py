@@ -1,0 +1,106 @@
+"""Themed error pages, and the page shown when the bank is unavailable.
+
+None of them shows technical detail: no exception text, no endpoint, no
+upstream message, no stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from codego.errors import CodegoError, RateLimited
+
+logger = logging.getLogger("portal.errors")
+
+_PLAIN_500 = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Server error</title>'
+    "</head><body><h1>Something went wrong</h1><p>Please try again in a moment.</p>"
+    "</body></html>"
+)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """For `CSRF_FAILURE_VIEW`: an expired form, said plainly."""
+    return render(request, "errors/403.html", {"csrf_failed": True}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without context processors: whatever failed must not fail again."""
+    try:
+        from portal.brand import css_version, current_brand
+
+        brand, unreachable = current_brand()
+        html = loader.get_template("errors/500.html").render(
+            {
+                "brand": brand,
+                "bank_unreachable": unreachable,
+                "brand_css_version": css_version(brand),
+                "signed_in": False,
+                "sandbox_enabled": settings.SANDBOX_ENABLED,
+            }
+        )
+    except Exception:
+        logger.exception("the themed 500 page failed; sending the plain one")
+        html = _PLAIN_500
+    return HttpResponse(html, status=500)
+
+
+def upstream_unavailable(request: HttpRequest, error: CodegoError) -> HttpResponse:
+    """503 with `error.user_message`, and a way to try again (GET) or go back (POST)."""
+    current = _same_site(request, request.headers.get("HX-Current-URL", ""))
+    if request.method in ("GET", "HEAD"):
+        # An htmx fragment is retried by reloading the page that asked for it.
+        retry_url = current if request.headers.get("HX-Request") and current else ""
+        retry_url = retry_url or request.get_full_path()
+        back_url = ""
+    else:
+        retry_url = ""
+        back_url = current or _same_site(request, request.headers.get("Referer", "")) or "/"
+    response = render(
+        request,
+        "errors/upstream.html",
+        {
+            "message": str(error.user_message or CodegoError.user_message),
+            "retryable": error.retryable,
+            "retry_url": retry_url,
+            "back_url": back_url,
+        },
+        status=503,
+    )
+    if error.retryable:
+        seconds = error.retry_after if isinstance(error, RateLimited) else 5
+        response["Retry-After"] = str(max(1, round(seconds)))
+    if request.headers.get("HX-Request"):
+        # Show the page's main part in place of the page's main part
+        # (base.html lets htmx swap 503 responses).
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#main"
+    return response
+
+
+def _same_site(request: HttpRequest, url: str) -> str:
+    """`url` when it points at this site, else ""."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""

@@ -1,0 +1,96 @@
+"""Portal middleware: the signed-in session's clocks and the bank's failures.
+
+- `SessionActivityMiddleware`: for a signed-in session every real request
+  (anything but the heartbeat) restarts the 5-minute inactivity clock and keeps
+  the bank's token alive; a session idle for 5 minutes is ended. Responses of
+  signed-in sessions are never cached (`Cache-Control: no-store`).
+- `CodegoErrorMiddleware`: a `SessionExpired` escaping a view signs out; any
+  other `CodegoError` becomes the "bank unavailable" page (503).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from codego.errors import CodegoError, SessionExpired
+from portal import session as portal_session
+
+logger = logging.getLogger("portal.session")
+
+# Requests that are not a person using the portal.
+PASSIVE_PREFIXES = ("/healthz", "/static/")
+
+
+def _is_heartbeat(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.path == portal_session.HEARTBEAT_PATH
+
+
+class SessionActivityMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = portal_session.is_signed_in(request)
+        if (
+            signed_in
+            and not _is_heartbeat(request)
+            and not request.path.startswith(PASSIVE_PREFIXES)
+        ):
+            early = self._real_request(request)
+            if early is not None:
+                add_never_cache_headers(early)
+                return early
+        response = self.get_response(request)
+        if signed_in or portal_session.is_signed_in(request):
+            add_never_cache_headers(response)
+        return response
+
+    def _real_request(self, request: HttpRequest) -> HttpResponse | None:
+        """Count the activity; a response when the session has ended instead."""
+        if portal_session.timed_out(request):
+            portal_session.end_inactive(request)
+            return portal_session.redirect(request, portal_session.LOGIN_URL)
+        portal_session.touch(request)
+        try:
+            portal_session.keep_token_alive(request)
+        except SessionExpired:
+            portal_session.end_expired(request)
+            return portal_session.redirect(request, portal_session.LOGIN_URL)
+        except CodegoError as error:
+            # The view's own call will meet the same outage and say so.
+            logger.warning("updateUserLive failed: %s", type(error).__name__)
+        return None
+
+
+class CodegoErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, SessionExpired):
+            portal_session.sign_out(request)
+            messages.info(request, _("Your session has expired. Please sign in again."))
+            response = portal_session.redirect(request, portal_session.LOGIN_URL)
+            add_never_cache_headers(response)
+            return response
+        if isinstance(exception, CodegoError):
+            logger.warning("bank call failed: %s", exception)
+            try:
+                from portal.errors import upstream_unavailable
+            except ImportError:
+                return HttpResponse(
+                    _("The bank is unavailable right now. Please try again."),
+                    status=503,
+                    content_type="text/plain; charset=utf-8",
+                )
+            return upstream_unavailable(request, exception)
+        return None

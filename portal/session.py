@@ -1,0 +1,248 @@
+"""The signed-in state of a visitor, kept server-side in the Django session.
+
+After verifyLogin / verifyemailotp the session key is rotated and
+`request.session["codego"]` holds `user_id`, `web_token`, `is_live`,
+`company_name` and `email`. The token lives only there (database sessions): it
+never goes into a cookie, a page, a URL or a log line.
+
+Two clocks run for a signed-in session:
+
+- our inactivity limit: 5 minutes without a real request ends the session
+  (EU PSD2 RTS art. 4); the heartbeat does not count as activity;
+- the bank's: a `web_token` lapses 60 s after the last `updateUserLive`. Real
+  requests and the heartbeat refresh it, at most once per 30 s per session
+  however many tabs are open (`cache.add` dedupe).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from codego.errors import CodegoError, SessionExpired
+from codego.transport import Credentials
+
+logger = logging.getLogger("portal.session")
+
+SESSION_KEY = "codego"
+LAST_ACTIVITY_KEY = "last_activity"
+INACTIVITY_LIMIT = 5 * 60  # seconds without a real request
+LIVE_INTERVAL = 30  # seconds between two updateUserLive calls of one session
+LOGIN_URL = "/login/"
+HEARTBEAT_PATH = "/heartbeat/"
+
+
+# ---------------------------------------------------------------------------
+# The signed-in state
+# ---------------------------------------------------------------------------
+
+
+def sign_in(request: HttpRequest, signed_in: Any, *, email: str = "") -> None:
+    """Start the signed-in session from a `SignedIn` answer; rotates the session key.
+
+    verifyLogin answers no email: `email` is the address the visitor signed in with.
+    """
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {
+        "user_id": str(signed_in.user_id),
+        "web_token": str(signed_in.web_token),
+        "is_live": bool(signed_in.is_live),
+        "company_name": str(signed_in.company_name or ""),
+        "email": str(signed_in.email or email or ""),
+    }
+    request.session[LAST_ACTIVITY_KEY] = time.time()
+    # The cookie lasts as long as the browser; inactivity ends the session sooner.
+    request.session.set_expiry(0)
+    # The token was issued just now: it is live, no updateUserLive needed yet.
+    cache.set(_live_key(request), 1, LIVE_INTERVAL)
+
+
+def sign_out(request: HttpRequest) -> None:
+    """Forget everything about the visitor (new, empty session)."""
+    request.session.flush()
+
+
+def signed_in_data(request: HttpRequest) -> dict[str, Any] | None:
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict) or not data.get("web_token"):
+        return None
+    return data
+
+
+def is_signed_in(request: HttpRequest) -> bool:
+    return signed_in_data(request) is not None
+
+
+def credentials(request: HttpRequest) -> Credentials | None:
+    """What signed-in calls to the bank need, or None when signed out."""
+    data = signed_in_data(request)
+    if data is None:
+        return None
+    return Credentials(user_id=data["user_id"], web_token=data["web_token"])
+
+
+def is_live(request: HttpRequest) -> bool:
+    data = signed_in_data(request)
+    return bool(data and data.get("is_live"))
+
+
+def company_name(request: HttpRequest) -> str:
+    data = signed_in_data(request)
+    return str(data.get("company_name", "")) if data else ""
+
+
+def set_live(request: HttpRequest, live: bool) -> None:
+    """Record that the company went live (or not) since sign-in."""
+    data = signed_in_data(request)
+    if data is not None and bool(data.get("is_live")) != live:
+        request.session[SESSION_KEY] = {**data, "is_live": live}
+
+
+# ---------------------------------------------------------------------------
+# Redirects
+# ---------------------------------------------------------------------------
+
+
+def redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect htmx follows as a full page load, or a plain 302."""
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str | None:
+    """`url` when it points into this site, else None."""
+    if not url:
+        return None
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def login_url(next_url: str | None = None) -> str:
+    if next_url:
+        return f"{LOGIN_URL}?{urlencode({'next': next_url})}"
+    return LOGIN_URL
+
+
+def signed_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send signed-out visitors to the login page, coming back here afterwards."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_signed_in(request):
+            return redirect(request, login_url(request.get_full_path()))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------
+# The two clocks
+# ---------------------------------------------------------------------------
+
+
+def timed_out(request: HttpRequest) -> bool:
+    """True when the signed-in session saw no real request for 5 minutes."""
+    last = request.session.get(LAST_ACTIVITY_KEY)
+    try:
+        return time.time() - float(last) >= INACTIVITY_LIMIT
+    except (TypeError, ValueError):
+        return True
+
+
+def touch(request: HttpRequest) -> None:
+    """A real request: the inactivity clock starts again."""
+    request.session[LAST_ACTIVITY_KEY] = time.time()
+
+
+def _live_key(request: HttpRequest) -> str:
+    return f"live:{request.session.session_key}"
+
+
+def keep_token_alive(request: HttpRequest) -> bool:
+    """Call updateUserLive unless this session did within the last 30 s.
+
+    Returns whether a call was made. Raises `SessionExpired` when the bank
+    rejects the token and other `CodegoError`s when it cannot be reached (the
+    next request or heartbeat then tries again).
+    """
+    session = credentials(request)
+    if session is None or not request.session.session_key:
+        return False
+    key = _live_key(request)
+    if not cache.add(key, 1, LIVE_INTERVAL):
+        return False
+    from codego.client import get_client
+
+    try:
+        get_client().update_user_live(session)
+    except SessionExpired:
+        raise
+    except CodegoError:
+        cache.delete(key)
+        raise
+    return True
+
+
+def end_inactive(request: HttpRequest) -> None:
+    sign_out(request)
+    messages.info(request, _("You were signed out after 5 minutes of inactivity."))
+
+
+def end_expired(request: HttpRequest) -> None:
+    sign_out(request)
+    messages.info(request, _("Your session has expired. Please sign in again."))
+
+
+# ---------------------------------------------------------------------------
+# Views: heartbeat and "Stay signed in"
+# ---------------------------------------------------------------------------
+
+
+@require_POST
+def heartbeat(request: HttpRequest) -> HttpResponse:
+    """Keep the bank's token alive while a page is open; not user activity."""
+    expired_url = f"{LOGIN_URL}?expired=1"
+    if not is_signed_in(request):
+        return redirect(request, expired_url)
+    if timed_out(request):
+        end_inactive(request)
+        return redirect(request, expired_url)
+    try:
+        keep_token_alive(request)
+    except SessionExpired:
+        end_expired(request)
+        return redirect(request, expired_url)
+    except CodegoError as error:
+        # The bank is unreachable; the token may survive until the next beat.
+        logger.warning("heartbeat: updateUserLive failed: %s", type(error).__name__)
+    return HttpResponse(status=204)
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """The "Stay signed in" button: a real request, so the middleware counted it."""
+    if not is_signed_in(request):
+        return redirect(request, LOGIN_URL)
+    if getattr(request, "htmx", False):
+        return HttpResponse(status=204)
+    back = safe_next(request, request.POST.get("next") or request.headers.get("Referer"))
+    return HttpResponseRedirect(back or "/")

@@ -1,0 +1,74 @@
+/* Portal behaviour; every page works without it. No inline handlers (strict CSP). */
+(function () {
+  "use strict";
+
+  // (1) Inactivity warning: only on signed-in pages, which render #inactivity-dialog.
+  var dialog = document.getElementById("inactivity-dialog");
+  if (dialog) {
+    var warnAfter = Number(dialog.dataset.warnAfter || 240) * 1000;
+    var expireAfter = Number(dialog.dataset.expireAfter || 300) * 1000;
+    var expiredUrl = dialog.dataset.expiredUrl || "/login/?expired=1";
+    var heartbeatPath = dialog.dataset.heartbeatPath || "/heartbeat/";
+    var storageKey = "portal:last-activity";
+    var lastActivity = Date.now();
+
+    var touch = function () {
+      lastActivity = Date.now();
+      try { localStorage.setItem(storageKey, String(lastActivity)); } catch (e) { /* private mode */ }
+      if (dialog.open) { dialog.close(); }
+    };
+    var latest = function () {
+      // Activity in another tab of the same session counts too.
+      var shared = 0;
+      try { shared = Number(localStorage.getItem(storageKey)) || 0; } catch (e) { /* ignore */ }
+      return Math.max(lastActivity, shared);
+    };
+    var check = function () {
+      var idle = Date.now() - latest();
+      if (idle >= expireAfter) {
+        window.location.assign(expiredUrl);
+      } else if (idle >= warnAfter) {
+        if (!dialog.open && typeof dialog.showModal === "function") { dialog.showModal(); }
+      } else if (dialog.open) {
+        dialog.close();
+      }
+    };
+
+    touch(); // a real page load
+    window.setInterval(check, 5000);
+    document.addEventListener("visibilitychange", check);
+
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var path = "";
+      try {
+        path = new URL(event.detail.pathInfo.requestPath, window.location.href).pathname;
+      } catch (e) { /* ignore */ }
+      if (path === heartbeatPath) { return; }
+      if (dialog.contains(event.detail.elt)) {
+        if (event.detail.successful) { touch(); }
+        return;
+      }
+      touch();
+    });
+  }
+
+  // (2) HX-Redirect responses are followed by htmx itself. A 503 "bank
+  // unavailable" page replaces #main (see base.html's htmx-config), except for
+  // polling requests such as the heartbeat, which just try again next time.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var trigger = event.detail.elt && event.detail.elt.getAttribute("hx-trigger");
+    if (event.detail.xhr.status === 503 && /\bevery\b/.test(trigger || "")) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  // (3) Upload progress for forms with data-upload-progress.
+  document.body.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-upload-progress]");
+    var bar = form && form.querySelector("progress");
+    if (bar && event.detail.lengthComputable) {
+      bar.max = event.detail.total;
+      bar.value = event.detail.loaded;
+    }
+  });
+})();
