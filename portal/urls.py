@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("brand.css", brand.brand_css, name="brand-css"),
     path("", include("onboarding.urls")),
+    path("", include("onboarding.kyc_urls")),
+    path("", include("onboarding.document_urls")),
     path("", include("banking.urls")),
 ]
 
