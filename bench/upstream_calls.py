@@ -37,6 +37,7 @@ os.environ.update(
         "SANDBOX_RATE_LIMIT": "1000000",
         "SANDBOX_TOKEN_TTL": "3600",
         "CODEGO_LOG_LEVEL": "WARNING",
+        "SANDBOX_LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
     }
@@ -123,7 +124,7 @@ def main() -> None:
 
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own manage.py on loopback
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        [sys.executable, "bench/serve.py", str(port)],
         cwd=ROOT,
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,
@@ -143,7 +144,8 @@ def main() -> None:
         run_mix(over_http, session, 20)
         started = time.perf_counter()
         timings = run_mix(over_http, session, calls)
-        report(f"HTTP on loopback (runserver, port {port})", timings, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        report(f"HTTP on loopback (threaded WSGI server, port {port})", timings, elapsed)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -172,7 +172,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "codego": {"level": env.str("CODEGO_LOG_LEVEL", default="INFO")},
-        "sandbox": {"level": "INFO"},
+        "sandbox": {"level": env.str("SANDBOX_LOG_LEVEL", default="INFO")},
     },
 }
 
