@@ -233,14 +233,19 @@ class CodegoClient(Transport):
         self,
         session: Credentials,
         *,
-        business_reg_document: Upload,
-        ownership_structure_document: Upload,
-        financial_document: Upload,
+        business_reg_document: Upload | None = None,
+        ownership_structure_document: Upload | None = None,
+        financial_document: Upload | None = None,
     ) -> t.Message:
+        """Upload the company documents; after a rejection only the rejected ones are sent."""
         files = {
-            "business_reg_document": business_reg_document,
-            "ownership_structure_document": ownership_structure_document,
-            "financial_document": financial_document,
+            name: upload
+            for name, upload in {
+                "business_reg_document": business_reg_document,
+                "ownership_structure_document": ownership_structure_document,
+                "financial_document": financial_document,
+            }.items()
+            if upload is not None
         }
         return self._get("uploadCompanyDocument", session=session, files=files)
 

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from onboarding import documents
+
+urlpatterns = [
+    path("onboarding/documents/", documents.company_documents, name="kyc-documents"),
+    path("onboarding/additional-documents/", documents.additional_documents, name="kyc-additional"),
+]
