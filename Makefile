@@ -30,7 +30,8 @@ chromium:
 run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py sandbox seed-demo
-	@echo "Portal: http://127.0.0.1:8000  (sandbox mailbox: http://127.0.0.1:8000/sandbox/mailbox/)"
+	@echo "Portal:  http://127.0.0.1:8000   (sign-in codes: http://127.0.0.1:8000/sandbox/mailbox/)"
+	@echo "Console: http://127.0.0.1:8000/sandbox/console/ (staff login: $(PY) manage.py sandbox create-staff --username staff --password <choose one>)"
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev

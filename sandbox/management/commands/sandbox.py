@@ -102,6 +102,13 @@ class Command(BaseCommand):
         kind.add_argument("--clear", action="store_true", help="remove every fault")
         fault.add_argument("--error-rate", type=_rate, default=1.0)
 
+        staff = sub.add_parser(
+            "create-staff", help="create or update a Django staff user for the console"
+        )
+        staff.add_argument("--username", help="defaults to the email")
+        staff.add_argument("--email", default="")
+        staff.add_argument("--password", required=True)
+
         mailbox = sub.add_parser("mailbox", help="the emails the bank sent, newest first")
         mailbox.add_argument("--to")
         mailbox.add_argument("--limit", type=int, default=50)
@@ -223,6 +230,36 @@ class Command(BaseCommand):
         else:
             effect = f"{fault.latency_ms} ms of latency"
         self.ok(f"{fault.endpoint} now answers {effect} on {fault.error_rate:.0%} of calls.")
+
+    def do_create_staff(self, options: dict[str, Any]) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        email = (options["email"] or "").strip()
+        username = (options["username"] or email).strip()
+        if not username:
+            raise CommandError("Give --username or --email.")
+        password = options["password"] or ""
+        if not password.strip():
+            raise CommandError("The password must not be empty.")
+        model = get_user_model()
+        user = model.objects.filter(**{model.USERNAME_FIELD: username}).first()
+        try:
+            validate_password(password, user)
+        except ValidationError as err:
+            raise CommandError(" ".join(err.messages)) from err
+        created = user is None
+        if created:
+            user = model(**{model.USERNAME_FIELD: username})
+        if email:
+            user.email = email
+        user.is_staff = True
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        verb = "Created" if created else "Updated"
+        self.ok(f"{verb} staff user {username}: sign in at /sandbox/console/login/.")
 
     def do_mailbox(self, options: dict[str, Any]) -> None:
         mails = actions.mailbox(to=options["to"], limit=options["limit"])
