@@ -20,7 +20,7 @@ def format_iban(iban: str) -> str:
 @signed_in_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not portal_session.is_live(request):
-        return HttpResponseRedirect(reverse("onboarding:onboarding"))
+        return HttpResponseRedirect(reverse("kyc-overview"))
     session = portal_session.credentials(request)
     assert session is not None
     # SessionExpired and outages are handled by portal.middleware.CodegoErrorMiddleware.

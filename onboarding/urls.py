@@ -14,7 +14,6 @@ urlpatterns = [
     path("password/forgot/", views.password_forgot, name="password-forgot"),
     path("password/reset/", views.password_reset, name="password-reset"),
     path("logout/", views.logout, name="logout"),
-    path("onboarding/", views.onboarding, name="onboarding"),
     # Session machinery used by base.html on every signed-in page.
     path("heartbeat/", session.heartbeat, name="heartbeat"),
     path("session/keep-alive/", session.keep_alive, name="keep-alive"),

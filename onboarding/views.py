@@ -1,4 +1,4 @@
-"""Sign-up, sign-in with OTP, password reset, sign-out and the onboarding start page.
+"""Sign-up, sign-in with OTP, password reset and sign-out (the KYC wizard is onboarding/kyc.py).
 
 Each view validates a Django form, calls `codego`, and renders a template
 (the form fragment alone for htmx). The bank's refusals (`ApiError`) are shown
@@ -21,11 +21,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from codego import reference
 from codego.client import get_client
 from codego.errors import ApiError, CodegoError
 from portal import session as portal_session
 from portal import throttle
-from portal.session import signed_in_required
 
 from .forms import (
     ForgotPasswordForm,
@@ -69,7 +69,7 @@ def _mailbox_url(email: str) -> str | None:
 def _after_sign_in(request: HttpRequest, next_url: str | None = None) -> str:
     if portal_session.is_live(request):
         return portal_session.safe_next(request, next_url) or reverse("banking:dashboard")
-    return reverse("onboarding:onboarding")
+    return reverse("kyc-overview")
 
 
 # ---------------------------------------------------------------------------
@@ -88,10 +88,59 @@ def home(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
+def _captcha_site_key() -> str:
+    """The brand's reCAPTCHA site key, or "" when the brand has none (the default)."""
+    try:
+        return reference.brand().google_captcha_client.strip()
+    except CodegoError as error:
+        # open_account will meet the same outage and say so.
+        logger.warning("configSetting failed: %s", type(error).__name__)
+        return ""
+
+
+def _captcha_refusal(request: HttpRequest) -> str | None:
+    """None when the visitor passed the brand's reCAPTCHA (or there is none)."""
+    if not _captcha_site_key():
+        return None
+    token = request.POST.get("g-recaptcha-response", "").strip()
+    not_robot = _("Please confirm you are not a robot.")
+    if not token:
+        return not_robot
+    try:
+        get_client().verify_google_captcha(g_recaptcha_response=token)
+    except ApiError:
+        return not_robot
+    except CodegoError:
+        return _unavailable()
+    return None
+
+
+# Google's reCAPTCHA script and frame, allowed on the signup page only and only
+# when the brand configures a site key.
+RECAPTCHA_CSP = {
+    "script-src": ["https://www.google.com/recaptcha/", "https://www.gstatic.com/recaptcha/"],
+    "frame-src": ["https://www.google.com/recaptcha/", "https://recaptcha.google.com/recaptcha/"],
+}
+
+
+def _signup_page(request: HttpRequest, form: SignupForm) -> HttpResponse:
+    site_key = _captcha_site_key()
+    response = _page(
+        request, "onboarding/signup.html", {"form": form, "captcha_site_key": site_key}
+    )
+    if site_key:
+        response._csp_update = RECAPTCHA_CSP  # type: ignore[attr-defined] - read by django-csp
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        refusal = _captcha_refusal(request)
+        if refusal:
+            form.add_error(None, refusal)
+            return _signup_page(request, form)
         try:
             started = get_client().open_account(
                 company_name=form.cleaned_data["company_name"], email=form.cleaned_data["email"]
@@ -107,7 +156,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 "attempts": 0,
             }
             return _done(request, reverse("onboarding:signup-verify"))
-    return _page(request, "onboarding/signup.html", {"form": form})
+    return _signup_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,7 +196,7 @@ def signup_verify(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Your email address is verified. We emailed you your password."),
             )
-            return _done(request, reverse("onboarding:onboarding"))
+            return _done(request, reverse("kyc-overview"))
     return _page(request, "onboarding/signup_verify.html", context)
 
 
@@ -324,20 +373,3 @@ def logout(request: HttpRequest) -> HttpResponse:
     portal_session.sign_out(request)
     messages.info(request, _("You have been signed out."))
     return _done(request, reverse("onboarding:login"))
-
-
-# ---------------------------------------------------------------------------
-# Onboarding start page (the KYC wizard comes later)
-# ---------------------------------------------------------------------------
-
-
-@signed_in_required
-def onboarding(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "onboarding/onboarding.html",
-        {
-            "company_name": portal_session.company_name(request),
-            "is_live": portal_session.is_live(request),
-        },
-    )

@@ -31,15 +31,28 @@ def _is_heartbeat(request: HttpRequest) -> bool:
     return request.method == "POST" and request.path == portal_session.HEARTBEAT_PATH
 
 
+def _is_poll(request: HttpRequest) -> bool:
+    """An htmx status poll (`?poll=`): the page asking, not the person."""
+    return (
+        request.method == "GET"
+        and request.headers.get("HX-Request") == "true"
+        and "poll" in request.GET
+    )
+
+
 class SessionActivityMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         signed_in = portal_session.is_signed_in(request)
+        if signed_in and _is_poll(request) and portal_session.timed_out(request):
+            portal_session.end_inactive(request)
+            return portal_session.redirect(request, portal_session.LOGIN_URL)
         if (
             signed_in
             and not _is_heartbeat(request)
+            and not _is_poll(request)
             and not request.path.startswith(PASSIVE_PREFIXES)
         ):
             early = self._real_request(request)

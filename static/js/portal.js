@@ -44,6 +44,9 @@
         path = new URL(event.detail.pathInfo.requestPath, window.location.href).pathname;
       } catch (e) { /* ignore */ }
       if (path === heartbeatPath) { return; }
+      // Polling (hx-trigger="every …") is the page asking, not the person.
+      var trigger = event.detail.elt && event.detail.elt.getAttribute("hx-trigger");
+      if (/\bevery\b/.test(trigger || "")) { return; }
       if (dialog.contains(event.detail.elt)) {
         if (event.detail.successful) { touch(); }
         return;
