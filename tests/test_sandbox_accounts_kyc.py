@@ -294,6 +294,20 @@ def test_three_wrong_login_codes_expire_the_code(transport, company):
         transport.call("verifyLogin", {"user_id": started["user_id"], "otp": code})
 
 
+@pytest.mark.parametrize(("minutes", "accepted"), [(9, True), (11, False)])
+def test_a_login_code_lives_ten_minutes(transport, company, minutes, accepted):
+    sent = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(sent, tick=False):
+        started = transport.call("login", {"email": company.email, "password": "Secret-pass-1"})
+    code = code_sent_to(company.email, "login_otp")
+    with time_machine.travel(sent + timedelta(minutes=minutes), tick=False):
+        if accepted:
+            assert transport.call("verifyLogin", {"user_id": started["user_id"], "otp": code})
+        else:
+            with pytest.raises(ApiError, match="The code has expired"):
+                transport.call("verifyLogin", {"user_id": started["user_id"], "otp": code})
+
+
 def test_a_password_reset_sets_the_new_password_and_signs_every_session_out(transport, company):
     old_session = sign_in(company)
     started = transport.call("forgotpassword", {"email": company.email})
