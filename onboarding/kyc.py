@@ -345,13 +345,13 @@ def _display(choices: list[tuple[str, str]], value: Any) -> str:
     return next((label for key, label in choices if key == wanted and key), wanted)
 
 
-def _company_summary(form: CompanyDetailsForm) -> list[tuple[str, str]]:
-    """(label, shown value) of every field, for the read-only page."""
+def _summary(form: forms.Form, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, shown value) of every field of `form`, for a read-only page."""
     rows = []
     for bound in form:
-        if bound.name == "same_address":
-            continue
-        value = form.initial.get(bound.name, "")
+        if isinstance(bound.field, forms.BooleanField):
+            continue  # a checkbox such as same_address is not a value to show
+        value = values.get(bound.name, "")
         if isinstance(bound.field, forms.ChoiceField):
             value = _display(bound.field.choices, value)
         elif hasattr(value, "isoformat"):
@@ -397,7 +397,7 @@ def company(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your company profile was sent to the bank for review."))
             return portal_session.redirect(request, reverse("kyc-overview"))
     if not editable:
-        context["summary"] = _company_summary(form)
+        context["summary"] = _summary(form, form.initial)
     return _page(request, "onboarding/kyc/company.html", context)
 
 
@@ -410,19 +410,6 @@ def _saved_director(session: Credentials, status: CompanyStatus) -> Director | N
     if status.director_kyc is not None or status.director_status == 0:
         return status.director_kyc
     return get_client().profile_details(session).director
-
-
-def _director_summary(form: DirectorForm, director: Director) -> list[tuple[str, str]]:
-    initial = DirectorForm.initial_from(director)
-    rows = []
-    for bound in form:
-        value = initial.get(bound.name, "")
-        if isinstance(bound.field, forms.ChoiceField):
-            value = _display(bound.field.choices, value)
-        elif hasattr(value, "isoformat"):
-            value = value.isoformat()
-        rows.append((str(bound.label), str(value or "—")))
-    return rows
 
 
 @signed_in_required
@@ -460,7 +447,7 @@ def directors(request: HttpRequest) -> HttpResponse:
         "state": state,
         "state_label": STATE_LABELS[state],
         "director": director,
-        "summary": _director_summary(form, director) if director else [],
+        "summary": _summary(form, DirectorForm.initial_from(director)) if director else [],
         "reject_reason": (director.director_reject_reason if director else "")
         if state == REJECTED
         else "",

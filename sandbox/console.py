@@ -23,7 +23,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sandbox import actions
@@ -45,45 +44,14 @@ from sandbox.console_forms import (
 from sandbox.models import (
     AdditionalDocument,
     Company,
-    CompanyDocument,
     Director,
     Fault,
     JournalEntry,
-    PlanProposal,
     Transaction,
 )
 
 JOURNAL_ROWS = 50
 COMPANY_ROWS = 200
-
-STEP_WORDS = {
-    Company.Step.TODO: gettext_lazy("to do"),
-    Company.Step.PENDING: gettext_lazy("awaiting verification"),
-    Company.Step.VERIFIED: gettext_lazy("verified"),
-    Company.Step.REJECTED: gettext_lazy("rejected"),
-}
-DOCUMENT_WORDS = {
-    CompanyDocument.Status.REVIEW: gettext_lazy("under verification"),
-    CompanyDocument.Status.VERIFIED: gettext_lazy("verified"),
-    CompanyDocument.Status.REJECTED: gettext_lazy("rejected"),
-}
-ADDITIONAL_WORDS = {
-    AdditionalDocument.Status.REQUESTED: gettext_lazy("to upload"),
-    AdditionalDocument.Status.REVIEW: gettext_lazy("under verification"),
-    AdditionalDocument.Status.VERIFIED: gettext_lazy("verified"),
-    AdditionalDocument.Status.REJECTED: gettext_lazy("rejected"),
-}
-PROPOSAL_WORDS = {
-    PlanProposal.Status.PENDING: gettext_lazy("pending"),
-    PlanProposal.Status.ACCEPTED: gettext_lazy("accepted"),
-    PlanProposal.Status.REJECTED: gettext_lazy("declined or lapsed"),
-}
-DOCUMENT_KIND_WORDS = {
-    CompanyDocument.Kind.BUSINESS_REGISTRATION: gettext_lazy("Business registration"),
-    CompanyDocument.Kind.OWNERSHIP: gettext_lazy("Ownership"),
-    CompanyDocument.Kind.FINANCIAL: gettext_lazy("Financial"),
-}
-
 
 # --- access and journal ---------------------------------------------------------------
 
@@ -203,9 +171,9 @@ def index(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "company": company,
-            "company_status": STEP_WORDS.get(company.company_status, company.company_status),
-            "document_status": STEP_WORDS.get(company.document_status, company.document_status),
-            "director_status": STEP_WORDS.get(company.director_status, company.director_status),
+            "company_status": company.get_company_status_display(),
+            "document_status": company.get_document_status_display(),
+            "director_status": company.get_director_status_display(),
             "additional_open": company.additional_open,
             "additional_review": company.additional_review,
         }
@@ -242,14 +210,14 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     documents = [
         {
             "document": document,
-            "kind": DOCUMENT_KIND_WORDS.get(document.kind, document.kind),
-            "status": DOCUMENT_WORDS.get(document.status, document.status),
+            "kind": document.get_kind_display(),
+            "status": document.get_status_display(),
         }
         for document in company.documents.select_related("file").order_by("kind")
     ]
     director = Director.objects.filter(company=company).first()
     additional = [
-        {"document": document, "status": ADDITIONAL_WORDS.get(document.status, document.status)}
+        {"document": document, "status": document.get_status_display()}
         for document in company.additional_documents.select_related("file").order_by(
             "-created", "-id"
         )
@@ -257,7 +225,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposals = [
         {
             "proposal": proposal,
-            "status": PROPOSAL_WORDS.get(proposal.status, proposal.status),
+            "status": proposal.get_status_display(),
             "link": actions.plan_link(proposal),
         }
         for proposal in company.proposals.select_related("plan").order_by("-created", "-id")
@@ -274,9 +242,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sandbox/console/company.html",
         {
             "company": company,
-            "company_status": STEP_WORDS.get(company.company_status, company.company_status),
-            "document_status": STEP_WORDS.get(company.document_status, company.document_status),
-            "director_status": STEP_WORDS.get(company.director_status, company.director_status),
+            "company_status": company.get_company_status_display(),
+            "document_status": company.get_document_status_display(),
+            "director_status": company.get_director_status_display(),
             "profile": profile,
             "documents": documents,
             "director": director,

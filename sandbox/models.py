@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def new_unique_id(length: int = 50) -> str:
@@ -26,10 +27,10 @@ class Company(models.Model):
 
     class Step(models.IntegerChoices):
         # company_status / document_status (getCompanyStatus note)
-        TODO = 0, "to do"
-        PENDING = 1, "awaiting verification"
-        VERIFIED = 2, "verified"
-        REJECTED = 3, "rejected"
+        TODO = 0, _("to do")
+        PENDING = 1, _("awaiting verification")
+        VERIFIED = 2, _("verified")
+        REJECTED = 3, _("rejected")
 
     whitelabel_id = models.CharField(max_length=100)
     email = models.EmailField(unique=True)
@@ -109,14 +110,14 @@ class CompanyDocument(models.Model):
 
     class Kind(models.TextChoices):
         # Keys of `company_document` in getCompanyDocumentStatus.
-        BUSINESS_REGISTRATION = "business_registration"
-        OWNERSHIP = "Ownership"
-        FINANCIAL = "financial"
+        BUSINESS_REGISTRATION = "business_registration", _("Business registration")
+        OWNERSHIP = "Ownership", _("Ownership")
+        FINANCIAL = "financial", _("Financial")
 
     class Status(models.IntegerChoices):
-        REVIEW = 0, "under verification"
-        VERIFIED = 1, "verified"
-        REJECTED = 2, "rejected"
+        REVIEW = 0, _("under verification")
+        VERIFIED = 1, _("verified")
+        REJECTED = 2, _("rejected")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -158,10 +159,10 @@ class AdditionalDocument(models.Model):
     """A document compliance asked for; status 0 to upload, 1 review, 2 ok, 3 rejected."""
 
     class Status(models.IntegerChoices):
-        REQUESTED = 0, "to upload"
-        REVIEW = 1, "under verification"
-        VERIFIED = 2, "verified"
-        REJECTED = 3, "rejected"
+        REQUESTED = 0, _("to upload")
+        REVIEW = 1, _("under verification")
+        VERIFIED = 2, _("verified")
+        REJECTED = 3, _("rejected")
 
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="additional_documents"
@@ -219,9 +220,9 @@ class PlanProposal(models.Model):
     """A plan offered by email; the link carries `unique_id` (ibanacceptrejectplan)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending"
-        ACCEPTED = "accepted"
-        REJECTED = "rejected"
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("declined or lapsed")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="proposals")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import Client
 
 from codego.transport import Credentials, Transport
 from sandbox import bank
-from sandbox.models import Company, Plan
+from sandbox.models import Company, Mail, Plan
 
 # Playwright runs an event loop in the test thread; the ORM calls of the tests
 # themselves are still synchronous.
@@ -78,6 +81,25 @@ def sign_in(company: Company) -> Credentials:
     """Session credentials as verifyLogin would hand them out."""
     token = bank.new_token(company)
     return Credentials(user_id=company.user_id, web_token=token.token)
+
+
+def latest_code(email: str) -> str:
+    """The 6-digit code of the newest email the simulator sent to `email`."""
+    mail = Mail.objects.filter(to__iexact=email).order_by("-created", "-id").first()
+    assert mail is not None, f"no mail to {email}"
+    match = re.search(r"\b(\d{6})\b", mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def portal_sign_in(
+    client: Client, email: str, password: str = "Secret-pass-1", **extra: str
+) -> HttpResponse:
+    """Sign in through the portal's own pages: password, then the emailed code."""
+    response = client.post("/login/", {"email": email, "password": password, **extra})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == "/login/verify/"
+    return client.post("/login/verify/", {"otp": latest_code(email)})
 
 
 @pytest.fixture

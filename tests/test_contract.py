@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -24,9 +23,9 @@ from schwifty import IBAN
 from codego.endpoints import SPECS
 from codego.transport import Credentials, Transport
 from sandbox import actions
-from sandbox.models import Company, Director, Mail, Transaction
+from sandbox.models import Company, Director, Transaction
 from sandbox.reference import country_id
-from tests.conftest import build_transport, sign_in
+from tests.conftest import build_transport, latest_code, sign_in
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "codego-api" / "endpoints.json"
 ENDPOINTS = {entry["name"]: entry for entry in json.loads(REFERENCE.read_text())}
@@ -80,11 +79,6 @@ def shape_mismatches(documented: Any, actual: Any, path: str = "") -> list[str]:
         ok = isinstance(actual, int | float) and not isinstance(actual, bool)
         return [] if ok else [f"{path}: number expected, got {actual!r}"]
     return [] if isinstance(actual, str) else [f"{path}: string expected, got {actual!r}"]
-
-
-def latest_code(email: str) -> str:
-    body = Mail.objects.filter(to=email).first().body
-    return re.search(r"\b(\d{6})\b", body).group(1)
 
 
 class World:

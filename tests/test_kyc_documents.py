@@ -18,8 +18,8 @@ from portal.uploads import (
     safe_filename,
 )
 from sandbox import actions
-from sandbox.models import AdditionalDocument, CompanyDocument, JournalEntry, Mail, StoredFile
-from tests.conftest import create_company
+from sandbox.models import AdditionalDocument, CompanyDocument, JournalEntry, StoredFile
+from tests.conftest import create_company, latest_code, portal_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +53,8 @@ def three_documents(**overrides: SimpleUploadedFile) -> dict[str, SimpleUploaded
     return files
 
 
-def latest_code(email: str) -> str:
-    mail = Mail.objects.filter(to__iexact=email).order_by("-created", "-id").first()
-    assert mail is not None, f"no mail to {email}"
-    match = re.search(r"\b(\d{6})\b", mail.body)
-    assert match, mail.body
-    return match.group(1)
-
-
 def sign_in(client: Client, email: str = EMAIL) -> None:
-    response = client.post("/login/", {"email": email, "password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    response = client.post("/login/verify/", {"otp": latest_code(email)})
+    response = portal_sign_in(client, email, PASSWORD)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"] == "/onboarding/"
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sandbox import actions, reference
 from sandbox.models import Company, JournalEntry, Mail
-from tests.conftest import create_company
+from tests.conftest import create_company, portal_sign_in
 
 PASSWORD = "Secret-pass-1"
 EMAIL = "kyc@acme.test"
@@ -24,18 +24,8 @@ HX = {"HX-Request": "true"}
 pytestmark = pytest.mark.django_db
 
 
-def latest_code(email: str) -> str:
-    mail = Mail.objects.filter(to__iexact=email).order_by("-created", "-id").first()
-    assert mail is not None, f"no mail to {email}"
-    match = re.search(r"\b(\d{6})\b", mail.body)
-    assert match, mail.body
-    return match.group(1)
-
-
 def sign_in(client: Client, email: str = EMAIL) -> None:
-    response = client.post("/login/", {"email": email, "password": PASSWORD})
-    assert response["Location"] == "/login/verify/"
-    response = client.post("/login/verify/", {"otp": latest_code(email)})
+    response = portal_sign_in(client, email, PASSWORD)
     assert response.status_code == 302, response.content.decode()[:2000]
 
 

@@ -65,7 +65,22 @@
     }
   });
 
-  // (3) Upload progress for forms with data-upload-progress.
+  // (3) A form swapped back with errors: its button is gone, so the focus would
+  // fall to <body>. Move it to the first field in error (its message is tied to
+  // it by aria-describedby), or, for a general error (role="alert"), to the
+  // form's first field.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var scope = event.detail.elt;
+    var active = document.activeElement;
+    if (!scope || !scope.isConnected || (active && active !== document.body)) { return; }
+    var target = scope.querySelector("form [aria-invalid='true']");
+    if (!target && scope.querySelector("form .form-errors")) {
+      target = scope.querySelector("form input:not([type='hidden']), form select, form textarea");
+    }
+    if (target) { target.focus(); }
+  });
+
+  // (4) Upload progress for forms with data-upload-progress.
   document.body.addEventListener("htmx:xhr:progress", function (event) {
     var form = event.target.closest && event.target.closest("form[data-upload-progress]");
     var bar = form && form.querySelector("progress");
