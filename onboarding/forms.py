@@ -57,6 +57,17 @@ class LoginForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+class ResendCodeForm(forms.Form):
+    """The login API sends a new code only for the password: ask for it again."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class LoginVerifyForm(forms.Form):
     otp = _otp_field(_("Code from the email"))
 

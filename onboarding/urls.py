@@ -11,6 +11,7 @@ urlpatterns = [
     path("signup/verify/", views.signup_verify, name="signup-verify"),
     path("login/", views.login, name="login"),
     path("login/verify/", views.login_verify, name="login-verify"),
+    path("login/resend/", views.login_resend, name="login-resend"),
     path("password/forgot/", views.password_forgot, name="password-forgot"),
     path("password/reset/", views.password_reset, name="password-reset"),
     path("logout/", views.logout, name="logout"),

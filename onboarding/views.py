@@ -31,6 +31,7 @@ from .forms import (
     ForgotPasswordForm,
     LoginForm,
     LoginVerifyForm,
+    ResendCodeForm,
     ResetPasswordForm,
     SignupForm,
     SignupVerifyForm,
@@ -261,6 +262,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         "email": email,
         "mailbox_url": _mailbox_url(email),
         "login_again_url": f"{reverse('onboarding:login')}?{urlencode({'email': email})}",
+        "resend_form": ResendCodeForm(),
     }
     if request.method == "POST" and form.is_valid():
         refusal = throttle.refusal(request, email)
@@ -283,6 +285,34 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             portal_session.sign_in(request, signed_in, email=email)
             return _done(request, _after_sign_in(request, next_url))
     return _page(request, "onboarding/login_verify.html", context)
+
+
+@require_POST
+def login_resend(request: HttpRequest) -> HttpResponse:
+    """Send a new sign-in code: `login` again with the password, never stored."""
+    pending = request.session.get(PENDING_LOGIN)
+    if not pending:
+        return _done(request, reverse("onboarding:login"))
+    email = pending["email"]
+    form = ResendCodeForm(request.POST)
+    verify_url = reverse("onboarding:login-verify")
+    refusal = throttle.refusal(request, email)
+    if refusal:
+        messages.error(request, refusal)
+    elif form.is_valid():
+        try:
+            started = get_client().login(email=email, password=form.cleaned_data["password"])
+        except ApiError:
+            throttle.record_failure(request, email)
+            messages.error(request, _("Wrong password. No new code was sent."))
+        except CodegoError:
+            messages.error(request, _unavailable())
+        else:
+            request.session[PENDING_LOGIN] = {**pending, "user_id": started.user_id}
+            messages.success(request, _("We sent a new code to %(email)s.") % {"email": email})
+    else:
+        messages.error(request, _("Enter your password to get a new code."))
+    return _done(request, verify_url)
 
 
 # ---------------------------------------------------------------------------

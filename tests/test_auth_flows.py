@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from sandbox.models import Company, Fault, JournalEntry, WebToken
+from sandbox.models import Company, Fault, JournalEntry, Mail, WebToken
 from tests.conftest import create_company, latest_code, portal_sign_in
 
 PASSWORD = "Secret-pass-1"
@@ -210,6 +210,30 @@ def test_wrong_login_otp(client):
     assert not WebToken.objects.exists()
     response = client.post("/login/verify/", {"otp": latest_code(company.email)})
     assert response["Location"] == "/dashboard/"
+
+
+def test_send_a_new_login_code_replaces_the_old_one(client):
+    company = create_company()
+    start_login(client, company.email)
+    first = latest_code(company.email)
+    response = client.post("/login/resend/", {"password": PASSWORD}, follow=True)
+    assert "We sent a new code to owner@acme.test." in response.content.decode()
+    assert login_calls() == 2
+    second = latest_code(company.email)
+    if second != first:  # the simulator replaced the code: the old one is dead
+        response = client.post("/login/verify/", {"otp": first})
+        assert response.status_code == 200
+    response = client.post("/login/verify/", {"otp": second})
+    assert response["Location"] == "/dashboard/"
+
+
+def test_send_a_new_login_code_needs_the_right_password(client):
+    company = create_company()
+    start_login(client, company.email)
+    response = client.post("/login/resend/", {"password": "not-it"}, follow=True)
+    assert "Wrong password. No new code was sent." in response.content.decode()
+    assert Mail.objects.filter(to=company.email).count() == 1
+    assert client.get("/login/resend/").status_code == 405
 
 
 def test_throttled_after_five_wrong_passwords(client):
