@@ -33,6 +33,7 @@ from codego.types import CompanyDocumentStatus, CompanyStatus, Director, Plan
 from portal import session as portal_session
 from portal.session import signed_in_required
 
+from .document_forms import COMPANY_DOCUMENTS
 from .kyc_forms import CompanyDetailsForm, DirectorForm
 
 # The documents pages belong to onboarding/documents.py (document_urls.py).
@@ -64,11 +65,7 @@ STATE_LABELS = {
 STEP_STATES = {0: TODO, 1: REVIEW, 2: VERIFIED, 3: REJECTED}
 # Each company document of getCompanyDocumentStatus: 0 review, 1 verified, 2 rejected.
 DOCUMENT_STATES = {0: REVIEW, 1: VERIFIED, 2: REJECTED}
-DOCUMENT_LABELS = {
-    "business_registration": gettext_lazy("Business registration document"),
-    "ownership": gettext_lazy("Ownership structure"),
-    "financial": gettext_lazy("Financial document"),
-}
+DOCUMENT_LABELS = {document.kind: document.label for document in COMPANY_DOCUMENTS}
 ACTION_STATES = (TODO, REJECTED)
 
 
