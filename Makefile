@@ -28,7 +28,7 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 run: install
-	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py migrate --noinput --verbosity 0
 	$(RUN_ENV) $(PY) manage.py sandbox seed-demo
 	@echo "Portal:  http://127.0.0.1:8000   (sign-in codes: http://127.0.0.1:8000/sandbox/mailbox/)"
 	@echo "Console: http://127.0.0.1:8000/sandbox/console/ (staff login: $(PY) manage.py sandbox create-staff --username staff --password <choose one>)"
@@ -46,7 +46,8 @@ test: install-dev chromium lint
 	$(PY) -m pytest
 
 bench: install
-	$(RUN_ENV) $(PY) bench/upstream_calls.py
+	$(PY) bench/upstream_calls.py
+	$(PY) bench/page_calls.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
