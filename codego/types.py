@@ -1222,6 +1222,20 @@ def _coins(value: Any) -> tuple[CoinBalance, ...]:
     return _rows(CoinBalance, coins)
 
 
+def _coin(coins: tuple[CoinBalance, ...], symbol: str) -> CoinBalance | None:
+    return next((c for c in coins if c.symbol == symbol.lower()), None)
+
+
+def _wallet_totals(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The crypto module flags and balances both getAllwallet and crypto_wallet carry."""
+    return {
+        "is_crypto": to_bool(data.get("is_crypto")),
+        "crypto_module": to_str(data.get("crypto_module")),
+        "total_eur_balance": to_decimal(data.get("total_eur_balance")),
+        "total_usd_balance": to_decimal(data.get("total_usd_balance")),
+    }
+
+
 @dataclass(frozen=True)
 class CryptoOverview:
     """getAllwallet: totals (numbers here, strings in crypto_wallet) and coins."""
@@ -1234,16 +1248,10 @@ class CryptoOverview:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Self:
-        return cls(
-            is_crypto=to_bool(data.get("is_crypto")),
-            crypto_module=to_str(data.get("crypto_module")),
-            total_eur_balance=to_decimal(data.get("total_eur_balance")),
-            total_usd_balance=to_decimal(data.get("total_usd_balance")),
-            coins=_coins(data.get("coin")),
-        )
+        return cls(**_wallet_totals(data), coins=_coins(data.get("coin")))
 
     def coin(self, symbol: str) -> CoinBalance | None:
-        return next((c for c in self.coins if c.symbol == symbol.lower()), None)
+        return _coin(self.coins, symbol)
 
 
 @dataclass(frozen=True)
@@ -1263,7 +1271,7 @@ class CoinWallet:
     @classmethod
     def from_api(cls, data: Mapping[str, Any], symbol: str = "") -> Self:
         coins = _coins(data.get("coin"))
-        coin = next((c for c in coins if c.symbol == symbol.lower()), None) if symbol else None
+        coin = _coin(coins, symbol) if symbol else None
         coin = coin or (coins[0] if coins else None)
         addresses = to_dict(data.get("address"))
         key = coin.symbol if coin else ""
@@ -1281,11 +1289,8 @@ class CoinWallet:
             networks=networks,
             buy_price=to_decimal(prices.get("buy_price")),
             sell_price=to_decimal(prices.get("sell_price")),
-            is_crypto=to_bool(data.get("is_crypto")),
-            crypto_module=to_str(data.get("crypto_module")),
             debitcard_wallet=to_decimal(data.get("debitcard_wallet")),
-            total_eur_balance=to_decimal(data.get("total_eur_balance")),
-            total_usd_balance=to_decimal(data.get("total_usd_balance")),
+            **_wallet_totals(data),
         )
 
 

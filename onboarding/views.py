@@ -10,6 +10,8 @@ the email address, never a password.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,6 +41,8 @@ from .forms import (
 
 logger = logging.getLogger("onboarding")
 
+PendingView = Callable[[HttpRequest, dict[str, Any]], HttpResponse]
+
 PENDING_SIGNUP = "pending_signup"
 PENDING_LOGIN = "pending_login"
 PENDING_RESET = "pending_reset"
@@ -65,6 +69,38 @@ def _mailbox_url(email: str) -> str | None:
     if not settings.SANDBOX_ENABLED or not email:
         return None
     return f"/sandbox/mailbox/?{urlencode({'to': email})}"
+
+
+def _pending(key: str, start: str) -> Callable[[PendingView], Callable[..., HttpResponse]]:
+    """A step after `start` (a URL name): without its `key` in the session, go back there.
+
+    The view gets the session entry as `pending`.
+    """
+
+    def decorator(view: PendingView) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest) -> HttpResponse:
+            pending = request.session.get(key)
+            if not pending:
+                return _done(request, reverse(start))
+            return view(request, pending)
+
+        return wrapper
+
+    return decorator
+
+
+def _throttled(request: HttpRequest, form: Any, email: str) -> bool:
+    """Whether `email` is locked out for now; the form then shows the refusal."""
+    refusal = throttle.refusal(request, email)
+    if refusal:
+        form.add_error(None, refusal)
+    return bool(refusal)
+
+
+def _code_context(form: Any, email: str, **extra: Any) -> dict[str, Any]:
+    """The context of a page that asks for the code emailed to `email`."""
+    return {"form": form, "email": email, "mailbox_url": _mailbox_url(email), **extra}
 
 
 def _after_sign_in(request: HttpRequest, next_url: str | None = None) -> str:
@@ -161,18 +197,12 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def signup_verify(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(PENDING_SIGNUP)
-    if not pending:
-        return _done(request, reverse("onboarding:signup"))
+@_pending(PENDING_SIGNUP, "onboarding:signup")
+def signup_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
     email = pending["email"]
     form = SignupVerifyForm(request.POST or None)
-    context: dict[str, Any] = {"form": form, "email": email, "mailbox_url": _mailbox_url(email)}
-    if request.method == "POST" and form.is_valid():
-        refusal = throttle.refusal(request, email)
-        if refusal:
-            form.add_error(None, refusal)
-            return _page(request, "onboarding/signup_verify.html", context)
+    context = _code_context(form, email)
+    if request.method == "POST" and form.is_valid() and not _throttled(request, form, email):
         try:
             signed_in = get_client().verify_email_otp(
                 unique_id=pending["unique_id"], email_otp=form.cleaned_data["email_otp"]
@@ -224,9 +254,7 @@ def login(request: HttpRequest) -> HttpResponse:
         form = LoginForm(initial=initial)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        refusal = throttle.refusal(request, email)
-        if refusal:
-            form.add_error(None, refusal)
+        if _throttled(request, form, email):
             return _page(request, "onboarding/login.html", {"form": form})
         try:
             started = get_client().login(email=email, password=form.cleaned_data["password"])
@@ -251,24 +279,17 @@ def login(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def login_verify(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(PENDING_LOGIN)
-    if not pending:
-        return _done(request, reverse("onboarding:login"))
+@_pending(PENDING_LOGIN, "onboarding:login")
+def login_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
     email = pending["email"]
     form = LoginVerifyForm(request.POST or None)
-    context: dict[str, Any] = {
-        "form": form,
-        "email": email,
-        "mailbox_url": _mailbox_url(email),
-        "login_again_url": f"{reverse('onboarding:login')}?{urlencode({'email': email})}",
-        "resend_form": ResendCodeForm(),
-    }
-    if request.method == "POST" and form.is_valid():
-        refusal = throttle.refusal(request, email)
-        if refusal:
-            form.add_error(None, refusal)
-            return _page(request, "onboarding/login_verify.html", context)
+    context = _code_context(
+        form,
+        email,
+        login_again_url=f"{reverse('onboarding:login')}?{urlencode({'email': email})}",
+        resend_form=ResendCodeForm(),
+    )
+    if request.method == "POST" and form.is_valid() and not _throttled(request, form, email):
         try:
             signed_in = get_client().verify_login(
                 user_id=pending["user_id"], otp=form.cleaned_data["otp"]
@@ -288,11 +309,9 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def login_resend(request: HttpRequest) -> HttpResponse:
+@_pending(PENDING_LOGIN, "onboarding:login")
+def login_resend(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
     """Send a new sign-in code: `login` again with the password, never stored."""
-    pending = request.session.get(PENDING_LOGIN)
-    if not pending:
-        return _done(request, reverse("onboarding:login"))
     email = pending["email"]
     form = ResendCodeForm(request.POST)
     verify_url = reverse("onboarding:login-verify")
@@ -345,18 +364,12 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def password_reset(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(PENDING_RESET)
-    if not pending:
-        return _done(request, reverse("onboarding:password-forgot"))
+@_pending(PENDING_RESET, "onboarding:password-forgot")
+def password_reset(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
     email = pending["email"]
     form = ResetPasswordForm(request.POST or None)
-    context: dict[str, Any] = {"form": form, "email": email, "mailbox_url": _mailbox_url(email)}
-    if request.method == "POST" and form.is_valid():
-        refusal = throttle.refusal(request, email)
-        if refusal:
-            form.add_error(None, refusal)
-            return _page(request, "onboarding/password_reset.html", context)
+    context = _code_context(form, email)
+    if request.method == "POST" and form.is_valid() and not _throttled(request, form, email):
         wrong_code = _("This code is wrong or has expired.")
         if not pending.get("unique_id"):
             throttle.record_failure(request, email)

@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import views as auth_views
@@ -106,6 +107,20 @@ def _refuse(request: HttpRequest, action: str, email: str, text: str) -> None:
     """A form that did not validate: a 400 in the journal and an error message."""
     journal(action, email=email, ok=False, outcome=text, started=time.monotonic())
     messages.error(request, text)
+
+
+def _run_form(
+    request: HttpRequest,
+    action: str,
+    email: str,
+    form: forms.Form,
+    work: Callable[[dict[str, Any]], str],
+) -> bool:
+    """Run `work(cleaned_data)` like `_run` once `form` validates; else refuse it."""
+    if not form.is_valid():
+        _refuse(request, action, email, error_text(form))
+        return False
+    return _run(request, action, email, lambda: work(form.cleaned_data))
 
 
 class ConsoleLoginView(auth_views.LoginView):
@@ -270,47 +285,30 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _approve(request: HttpRequest, company: Company) -> None:
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        _refuse(request, "approve", company.email, error_text(form))
-        return
-
-    def work() -> str:
-        done = actions.approve(email=company.email, what=form.cleaned_data["what"])
+    def work(data: dict[str, Any]) -> str:
+        done = actions.approve(email=company.email, what=data["what"])
         return _("Approved: %(steps)s.") % {"steps": ", ".join(done)}
 
-    _run(request, "approve", company.email, work)
+    _run_form(request, "approve", company.email, ApproveForm(request.POST), work)
 
 
 def _reject(request: HttpRequest, company: Company) -> None:
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        _refuse(request, "reject", company.email, error_text(form))
-        return
-    what, reason = form.cleaned_data["what"], form.cleaned_data["reason"]
-
-    def work() -> str:
+    def work(data: dict[str, Any]) -> str:
+        what, reason = data["what"], data["reason"]
         actions.reject(email=company.email, what=what, reason=reason)
         return _("Rejected %(what)s: %(reason)s") % {"what": what, "reason": reason.strip()}
 
-    _run(request, "reject", company.email, work)
+    _run_form(request, "reject", company.email, RejectForm(request.POST), work)
 
 
 def _request_document(request: HttpRequest, company: Company) -> None:
-    form = RequestDocumentForm(request.POST)
-    if not form.is_valid():
-        _refuse(request, "request-document", company.email, error_text(form))
-        return
-
-    def work() -> str:
+    def work(data: dict[str, Any]) -> str:
         document = actions.request_document(
-            email=company.email,
-            title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"],
+            email=company.email, title=data["title"], description=data["description"]
         )
         return _("Requested the document “%(title)s”.") % {"title": document.title}
 
-    _run(request, "request-document", company.email, work)
+    _run_form(request, "request-document", company.email, RequestDocumentForm(request.POST), work)
 
 
 def _make_live(request: HttpRequest, company: Company) -> None:
@@ -329,17 +327,9 @@ def _make_live(request: HttpRequest, company: Company) -> None:
 
 def _credit(request: HttpRequest, company: Company) -> None:
     ibans = list(company.ibans.values_list("iban", flat=True))
-    form = CreditForm(request.POST, ibans=ibans)
-    if not form.is_valid():
-        _refuse(request, "credit", company.email, error_text(form))
-        return
 
-    def work() -> str:
-        trx = actions.credit(
-            iban=form.cleaned_data["iban"],
-            amount=form.cleaned_data["amount"],
-            name=form.cleaned_data["name"],
-        )
+    def work(data: dict[str, Any]) -> str:
+        trx = actions.credit(iban=data["iban"], amount=data["amount"], name=data["name"])
         trx.iban.refresh_from_db()
         return _("Credited %(amount)s EUR (fee %(fee)s) to %(iban)s; balance %(balance)s EUR.") % {
             "amount": trx.amount,
@@ -348,29 +338,19 @@ def _credit(request: HttpRequest, company: Company) -> None:
             "balance": trx.iban.balance,
         }
 
-    _run(request, "credit", company.email, work)
+    _run_form(request, "credit", company.email, CreditForm(request.POST, ibans=ibans), work)
 
 
 def _settle(request: HttpRequest, company: Company) -> None:
-    form = SettleForm(request.POST)
-    if not form.is_valid():
-        _refuse(request, "settle", company.email, error_text(form))
-        return
-    key = form.cleaned_data["trx"].strip()
-    if not Transaction.objects.filter(
-        Q(trx_id=key) | Q(unique_id=key), iban__company=company
-    ).exists():
-        _refuse(
-            request,
-            "settle",
-            company.email,
-            _("No transaction %(trx)s of this company.") % {"trx": key},
-        )
-        return
-    reject = form.cleaned_data["decision"] == "reject"
-
-    def work() -> str:
-        trx = actions.settle(trx=key, reject=reject, reason=form.cleaned_data["reason"])
+    def work(data: dict[str, Any]) -> str:
+        key = data["trx"].strip()
+        if not Transaction.objects.filter(
+            Q(trx_id=key) | Q(unique_id=key), iban__company=company
+        ).exists():
+            # Journaled and shown like any refused action.
+            raise actions.ActionError(_("No transaction %(trx)s of this company.") % {"trx": key})
+        reject = data["decision"] == "reject"
+        trx = actions.settle(trx=key, reject=reject, reason=data["reason"])
         if reject:
             return _("%(trx)s rejected (%(reason)s); the amount and fees went back.") % {
                 "trx": trx.trx_id,
@@ -378,42 +358,30 @@ def _settle(request: HttpRequest, company: Company) -> None:
             }
         return _("%(trx)s is Completed.") % {"trx": trx.trx_id}
 
-    _run(request, "settle", company.email, work)
+    _run_form(request, "settle", company.email, SettleForm(request.POST), work)
 
 
 def _crypto_deposit(request: HttpRequest, company: Company) -> None:
-    form = CryptoDepositForm(request.POST)
-    if not form.is_valid():
-        _refuse(request, "crypto-deposit", company.email, error_text(form))
-        return
-
-    def work() -> str:
+    def work(data: dict[str, Any]) -> str:
         deposit = actions.crypto_deposit(
-            email=company.email, coin=form.cleaned_data["coin"], amount=form.cleaned_data["amount"]
+            email=company.email, coin=data["coin"], amount=data["amount"]
         )
         return _("Deposited %(amount)s %(coin)s.") % {
             "amount": f"{deposit.amount.normalize():f}",
             "coin": deposit.coin.upper(),
         }
 
-    _run(request, "crypto-deposit", company.email, work)
+    _run_form(request, "crypto-deposit", company.email, CryptoDepositForm(request.POST), work)
 
 
 def _notify(request: HttpRequest, company: Company) -> None:
-    form = NotifyForm(request.POST)
-    if not form.is_valid():
-        _refuse(request, "notify", company.email, error_text(form))
-        return
-
-    def work() -> str:
+    def work(data: dict[str, Any]) -> str:
         actions.notify_company(
-            email=company.email,
-            title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"],
+            email=company.email, title=data["title"], description=data["description"]
         )
         return _("Notification sent.")
 
-    _run(request, "notify", company.email, work)
+    _run_form(request, "notify", company.email, NotifyForm(request.POST), work)
 
 
 def _expire_token(request: HttpRequest, company: Company) -> None:
@@ -488,11 +456,8 @@ def reset(request: HttpRequest) -> HttpResponse:
 @staff_required
 def fault_set(request: HttpRequest) -> HttpResponse:
     form = FaultForm(request.POST)
-    if not form.is_valid():
-        _refuse(request, "fault", "", error_text(form))
-        return redirect(reverse("sandbox:console") + "#faults")
 
-    def work() -> str:
+    def work(_data: dict[str, Any]) -> str:
         fault = actions.set_fault(**form.fault_arguments())
         return _("%(endpoint)s now answers %(effect)s on %(rate)s%% of calls.") % {
             "endpoint": fault.endpoint,
@@ -500,7 +465,7 @@ def fault_set(request: HttpRequest) -> HttpResponse:
             "rate": round(fault.error_rate * 100),
         }
 
-    _run(request, "fault", "", work)
+    _run_form(request, "fault", "", form, work)
     return redirect(reverse("sandbox:console") + "#faults")
 
 

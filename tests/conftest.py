@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.test import Client
 
 from codego.transport import Credentials, Transport
-from sandbox import bank
-from sandbox.models import Company, Mail, Plan
+from sandbox import bank, reference
+from sandbox.models import Company, CompanyDocument, Director, JournalEntry, Mail, Plan, StoredFile
 
 # Playwright runs an event loop in the test thread; the ORM calls of the tests
 # themselves are still synchronous.
@@ -77,19 +77,67 @@ def create_company(
     return company
 
 
+def submit_documents(company: Company) -> None:
+    """The three company documents uploaded (a tiny PDF each), waiting for review."""
+    for kind in CompanyDocument.Kind.values:
+        stored = StoredFile.objects.create(
+            name=f"{kind}.pdf", content_type="application/pdf", size=5, data=b"%PDF-"
+        )
+        CompanyDocument.objects.create(company=company, kind=kind, file=stored)
+    Company.objects.filter(pk=company.pk).update(document_status=Company.Step.PENDING)
+
+
+def submitted_company(
+    email: str = "kyc@acme.test",
+    *,
+    company_name: str = "Kyc Works BV",
+    country: str | None = None,
+) -> Company:
+    """A company that submitted everything: profile, three documents, director."""
+    company = create_company(email, live=False, company_name=company_name)
+    company.profile = {
+        "company_country": country or reference.country_id("BE"),
+        "industry": "Bakery",
+    }
+    company.company_status = company.director_status = Company.Step.PENDING
+    company.save()
+    submit_documents(company)
+    company.refresh_from_db()
+    Director.objects.create(
+        company=company,
+        role="director",
+        first_name="Ann",
+        last_name="Peeters",
+        country="11",
+        address_country="11",
+        address="Street 1",
+        city="Ghent",
+        zipcode="9000",
+        gender="female",
+    )
+    return company
+
+
 def sign_in(company: Company) -> Credentials:
     """Session credentials as verifyLogin would hand them out."""
     token = bank.new_token(company)
     return Credentials(user_id=company.user_id, web_token=token.token)
 
 
-def latest_code(email: str) -> str:
-    """The 6-digit code of the newest email the simulator sent to `email`."""
+def latest_code(email: str, kind: str | None = None) -> str:
+    """The 6-digit code of the newest email the simulator sent to `email`
+    (which must be of `kind`, e.g. "signup_otp", when given)."""
     mail = Mail.objects.filter(to__iexact=email).order_by("-created", "-id").first()
     assert mail is not None, f"no mail to {email}"
+    assert kind is None or mail.kind == kind, f"newest mail to {email} is {mail.kind}, not {kind}"
     match = re.search(r"\b(\d{6})\b", mail.body)
     assert match, mail.body
     return match.group(1)
+
+
+def journal_calls(endpoint: str) -> int:
+    """How many calls to `endpoint` the simulator's journal holds."""
+    return JournalEntry.objects.filter(endpoint=endpoint).count()
 
 
 def portal_sign_in(

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from sandbox.models import Company, Fault, JournalEntry, Mail, WebToken
-from tests.conftest import create_company, latest_code, portal_sign_in
+from sandbox.models import Company, Fault, Mail, WebToken
+from tests.conftest import create_company, journal_calls, latest_code, portal_sign_in
 
 PASSWORD = "Secret-pass-1"
 UNAVAILABLE = "The bank is unavailable right now. Please try again."
@@ -27,14 +27,6 @@ def wrong_code(email: str) -> str:
 
 def start_login(client: Client, email: str, password: str = PASSWORD, **extra: str):
     return client.post("/login/", {"email": email, "password": password, **extra})
-
-
-def sign_in(client: Client, email: str, password: str = PASSWORD, **extra: str):
-    return portal_sign_in(client, email, password, **extra)
-
-
-def login_calls() -> int:
-    return JournalEntry.objects.filter(endpoint="login").count()
 
 
 # ---------------------------------------------------------------------------
@@ -136,7 +128,7 @@ def test_login_live_company_lands_on_dashboard(client):
     assert 'autocomplete="email"' in body
     assert 'autocomplete="current-password"' in body
 
-    response = sign_in(client, company.email)
+    response = portal_sign_in(client, company.email)
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
     page = client.get("/dashboard/")
@@ -152,7 +144,7 @@ def test_login_live_company_lands_on_dashboard(client):
 
 def test_login_company_not_live_lands_on_onboarding(client):
     company = create_company("new@acme.test", live=False, company_name="Fresh Co")
-    response = sign_in(client, company.email)
+    response = portal_sign_in(client, company.email)
     assert response["Location"] == "/onboarding/"
     assert "Fresh Co" in client.get("/onboarding/").content.decode()
     assert client.get("/")["Location"] == "/onboarding/"
@@ -170,7 +162,7 @@ def test_signed_out_dashboard_redirects_to_login_with_next(client):
 
 def test_local_next_is_honoured(client):
     company = create_company()
-    response = sign_in(client, company.email, next="/onboarding/?step=1")
+    response = portal_sign_in(client, company.email, next="/onboarding/?step=1")
     assert response["Location"] == "/onboarding/?step=1"
 
 
@@ -181,7 +173,7 @@ def test_external_next_is_ignored(client, target):
     company = create_company()
     page = client.get("/login/", {"next": target})
     assert "evil.example" not in page.content.decode()
-    response = sign_in(client, company.email, next=target)
+    response = portal_sign_in(client, company.email, next=target)
     assert response["Location"] == "/dashboard/"
 
 
@@ -218,7 +210,7 @@ def test_send_a_new_login_code_replaces_the_old_one(client):
     first = latest_code(company.email)
     response = client.post("/login/resend/", {"password": PASSWORD}, follow=True)
     assert "We sent a new code to owner@acme.test." in response.content.decode()
-    assert login_calls() == 2
+    assert journal_calls("login") == 2
     second = latest_code(company.email)
     if second != first:  # the simulator replaced the code: the old one is dead
         response = client.post("/login/verify/", {"otp": first})
@@ -243,12 +235,12 @@ def test_throttled_after_five_wrong_passwords(client):
         for _ in range(5):
             response = start_login(client, "owner@acme.test", "Wrong-pass-9")
             assert "Wrong email or password." in response.content.decode()
-        calls = login_calls()
+        calls = journal_calls("login")
         # Even the right password is refused now, before anything goes upstream.
         response = start_login(client, "owner@acme.test", PASSWORD)
         assert response.status_code == 200
         assert "Too many attempts. Try again at 10:15." in response.content.decode()
-        assert login_calls() == calls
+        assert journal_calls("login") == calls
     with time_machine.travel(moment.replace(minute=16), tick=False):
         assert start_login(client, "owner@acme.test", PASSWORD).status_code == 302
 
@@ -257,10 +249,10 @@ def test_throttle_counts_per_client_address(client):
     create_company()
     for n in range(5):
         start_login(client, f"guess{n}@acme.test", "Wrong-pass-9")
-    calls = login_calls()
+    calls = journal_calls("login")
     response = start_login(client, "owner@acme.test", PASSWORD)
     assert "Too many attempts. Try again at" in response.content.decode()
-    assert login_calls() == calls
+    assert journal_calls("login") == calls
     # Another client address is not blocked for this (untouched) email.
     other = Client(REMOTE_ADDR="10.0.0.2")
     assert start_login(other, "owner@acme.test", PASSWORD).status_code == 302
@@ -272,10 +264,10 @@ def test_throttled_after_five_wrong_login_codes(client):
     for _ in range(5):
         client.post("/login/verify/", {"otp": wrong_code(company.email)})
         start_login(client, company.email)  # the bank allows 3 tries per code
-    calls = JournalEntry.objects.filter(endpoint="verifyLogin").count()
+    calls = journal_calls("verifyLogin")
     response = client.post("/login/verify/", {"otp": latest_code(company.email)})
     assert "Too many attempts. Try again at" in response.content.decode()
-    assert JournalEntry.objects.filter(endpoint="verifyLogin").count() == calls
+    assert journal_calls("verifyLogin") == calls
 
 
 # ---------------------------------------------------------------------------
@@ -314,7 +306,7 @@ def test_forgot_reset_then_login_with_the_new_password(client):
     assert response["Location"] == "/login/"
     assert "Your password has been changed" in client.get("/login/").content.decode()
     assert "Wrong email or password." in start_login(client, "owner@acme.test").content.decode()
-    assert sign_in(client, "owner@acme.test", new_password)["Location"] == "/dashboard/"
+    assert portal_sign_in(client, "owner@acme.test", new_password)["Location"] == "/dashboard/"
 
 
 def test_forgot_unknown_email_looks_the_same(client):
@@ -353,7 +345,7 @@ def test_reset_wrong_code_says_the_same(client):
 
 def test_logout_is_post_only_and_the_old_cookie_is_dead(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     assert client.get("/dashboard/").status_code == 200
     old_cookie = client.cookies["sessionid"].value
 
@@ -374,7 +366,7 @@ def test_logout_is_post_only_and_the_old_cookie_is_dead(client):
 
 def test_logout_ignores_upstream_failure(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     Fault.objects.create(endpoint="logout", http_status=503)
     response = client.post("/logout/")
     assert response["Location"] == "/login/"
@@ -427,12 +419,12 @@ def test_csrf_is_enforced():
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/login/", {"email": "owner@acme.test", "password": PASSWORD})
     assert response.status_code == 403
-    assert login_calls() == 0
+    assert journal_calls("login") == 0
 
 
 def test_dashboard_outage_is_a_503_page_not_a_sign_out(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     Fault.objects.create(endpoint="iban_list", http_status=503)
     response = client.get("/dashboard/")
     assert response.status_code == 503

@@ -14,7 +14,6 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,20 +29,12 @@ from codego import types as t
 from codego.client import ENDPOINT_METHODS, CodegoClient, get_client, money
 from codego.endpoints import MULTIPART, SPECS, TEXT
 from codego.transport import Credentials
-from sandbox.models import JournalEntry
-from tests.conftest import create_company, sign_in
+from tests.conftest import create_company, journal_calls, sign_in
+from tests.helpers import ENDPOINTS, documented
 
-ENDPOINTS = json.loads(
-    (Path(__file__).resolve().parent.parent / "docs/codego-api/endpoints.json").read_text()
-)
-DOC = {e["name"]: e for e in ENDPOINTS}
 FAKE_URL = "https://bank.test/api"
 SESSION = Credentials(user_id="42", web_token="tok-fake-session-token")
 PDF = ("doc.pdf", b"%PDF-1.4 test", "application/pdf")
-
-
-def documented(name: str) -> dict[str, Any] | None:
-    return next((r["json"] for r in DOC[name]["responses"] if r["kind"] == "success"), None)
 
 
 class FakeBank(BaseAdapter):
@@ -111,7 +102,7 @@ PLANS_OK = (200, documented("getPlan"))
 
 def test_endpoint_methods_cover_the_47_documented_endpoints():
     assert len(ENDPOINTS) == 47
-    assert set(ENDPOINT_METHODS) == set(DOC)
+    assert set(ENDPOINT_METHODS) == set(ENDPOINTS)
     assert set(ENDPOINT_METHODS) == set(SPECS)
     assert len(set(ENDPOINT_METHODS.values())) == 47
 
@@ -134,7 +125,7 @@ def _example_call(name: str) -> tuple[list[Any], dict[str, Any]]:
     """Arguments built from the curl example of the endpoint."""
     spec = SPECS[name]
     kwargs: dict[str, Any] = {}
-    for key, value in DOC[name]["request_example"].items():
+    for key, value in ENDPOINTS[name]["request_example"].items():
         if key in {"whitelabel_id", "web_token"} or (key == "user_id" and spec.session):
             continue
         if value == "@file":
@@ -158,7 +149,7 @@ def _multipart_fields(request: requests.PreparedRequest) -> dict[str, str]:
     return fields
 
 
-@pytest.mark.parametrize("name", list(DOC))
+@pytest.mark.parametrize("name", list(ENDPOINTS))
 def test_each_method_sends_the_curl_example_fields_and_parses_the_documented_answer(name):
     answer = documented(name) or {"status": 1}
     client, bank = fake_client((200, answer))
@@ -170,7 +161,7 @@ def test_each_method_sends_the_curl_example_fields_and_parses_the_documented_ans
     request = bank.requests[0]
     assert request.url == f"{FAKE_URL}/businessbassapi/{name}"
     assert request.method == "POST"
-    example = DOC[name]["request_example"]
+    example = ENDPOINTS[name]["request_example"]
     expected_keys = set(example) | ({"apikey"} if SPECS[name].apikey else set())
     if SPECS[name].content_type == MULTIPART:
         assert request.headers["Content-Type"].startswith("multipart/form-data")
@@ -529,7 +520,7 @@ def test_reference_lists_hit_the_bank_once_then_come_from_the_cache(db, function
     second = function()
     assert isinstance(first, kind)
     assert second == first
-    assert JournalEntry.objects.filter(endpoint=endpoint).count() == 1
+    assert journal_calls(endpoint) == 1
 
 
 def test_reference_cache_key_is_per_whitelabel(db):
@@ -557,4 +548,4 @@ def test_reference_cache_expires_after_the_ttl(db):
         reference.industries()
         clock.shift(timedelta(seconds=settings.CODEGO_REFERENCE_TTL + 1))
         reference.industries()
-    assert JournalEntry.objects.filter(endpoint="getindustries").count() == 2
+    assert journal_calls("getindustries") == 2

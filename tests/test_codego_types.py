@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import FrozenInstanceError
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 
 from codego import types as t
-
-ENDPOINTS = json.loads(
-    (Path(__file__).resolve().parent.parent / "docs/codego-api/endpoints.json").read_text()
-)
-DOC = {e["name"]: e for e in ENDPOINTS}
-
-
-def documented(name: str) -> dict:
-    return next(r["json"] for r in DOC[name]["responses"] if r["kind"] == "success")
-
+from tests.helpers import ENDPOINTS, documented
 
 SUCCESSES = [
-    (e["name"], r["json"]) for e in ENDPOINTS for r in e["responses"] if r["kind"] == "success"
+    (name, r["json"])
+    for name, entry in ENDPOINTS.items()
+    for r in entry["responses"]
+    if r["kind"] == "success"
 ]
 
 
 def test_every_endpoint_has_a_response_parser():
-    assert set(t.RESPONSES) == set(DOC)
+    assert set(t.RESPONSES) == set(ENDPOINTS)
 
 
 @pytest.mark.parametrize(("name", "body"), SUCCESSES, ids=[n for n, _ in SUCCESSES])

@@ -14,13 +14,12 @@ from django.test import Client
 from django.urls import reverse
 
 from codego.errors import SessionExpired, UpstreamUnavailable
-from sandbox import actions, reference
+from sandbox import actions
 from sandbox.models import (
     AdditionalDocument,
     Company,
     CompanyDocument,
     CryptoBalance,
-    Director,
     Fault,
     Iban,
     JournalEntry,
@@ -28,43 +27,15 @@ from sandbox.models import (
     Notification,
     Otp,
     PlanProposal,
-    StoredFile,
     Transaction,
     WebToken,
 )
-from tests.conftest import build_transport, create_company, sign_in
+from tests.conftest import build_transport, create_company, sign_in, submitted_company
 
 pytestmark = pytest.mark.django_db
 
 CONSOLE = "/sandbox/console/"
 LOGIN = "/sandbox/console/login/"
-
-
-def onboarding(email: str = "kyc@acme.test", company_name: str = "Kyc Works BV") -> Company:
-    """A company that submitted everything: profile, three documents, director."""
-    company = create_company(email, live=False, company_name=company_name)
-    company.profile = {"company_country": reference.country_id("BE"), "industry": "Bakery"}
-    company.company_status = company.document_status = Company.Step.PENDING
-    company.director_status = Company.Step.PENDING
-    company.save()
-    for kind in CompanyDocument.Kind.values:
-        stored = StoredFile.objects.create(
-            name=f"{kind}.pdf", content_type="application/pdf", size=5, data=b"%PDF-"
-        )
-        CompanyDocument.objects.create(company=company, kind=kind, file=stored)
-    Director.objects.create(
-        company=company,
-        role="director",
-        first_name="Ann",
-        last_name="Peeters",
-        country="11",
-        address_country="11",
-        address="Street 1",
-        city="Ghent",
-        zipcode="9000",
-        gender="female",
-    )
-    return company
 
 
 @pytest.fixture
@@ -119,7 +90,7 @@ def test_anonymous_is_redirected_to_the_console_login(client, path):
 
 
 def test_anonymous_company_page_and_action_go_to_the_login(client):
-    company = onboarding()
+    company = submitted_company()
 
     assert client.get(reverse("sandbox:console-company", args=[company.pk]))["Location"].startswith(
         LOGIN
@@ -143,7 +114,7 @@ def test_non_staff_user_is_refused(client):
 
     page = client.get(response["Location"])
     assert "not a staff account" in html(page)
-    company = onboarding()
+    company = submitted_company()
     client.post(action_url(company, "approve"), {"what": "all"})
     company.refresh_from_db()
     assert company.company_status == Company.Step.PENDING
@@ -183,7 +154,7 @@ def test_staff_login_works_and_keeps_the_customer_session(client, staff):
 
 
 def test_login_follows_next(client, staff):
-    company = onboarding()
+    company = submitted_company()
     target = reverse("sandbox:console-company", args=[company.pk])
 
     response = client.post(
@@ -205,7 +176,7 @@ def test_wrong_password_is_refused(client, staff):
 
 def test_company_list_shows_states_newest_first(console):
     live = create_company("live@acme.test", company_name="Live Company SA")
-    pending = onboarding("pending@acme.test", "Pending Company BV")
+    pending = submitted_company("pending@acme.test", company_name="Pending Company BV")
     actions.request_document(email=pending.email, title="Bank letter")
 
     response = console.get(CONSOLE)
@@ -288,7 +259,7 @@ def actions_on_page(company: Company) -> list[str]:
 
 
 def test_company_page_of_an_onboarding_company_offers_make_live(console):
-    company = onboarding()
+    company = submitted_company()
 
     page = html(console.get(reverse("sandbox:console-company", args=[company.pk])))
 
@@ -298,7 +269,7 @@ def test_company_page_of_an_onboarding_company_offers_make_live(console):
 
 
 def test_unknown_company_or_action_is_404(console):
-    company = onboarding()
+    company = submitted_company()
 
     assert console.get(reverse("sandbox:console-company", args=[9999])).status_code == 404
     assert console.post(action_url(company, "explode")).status_code == 404
@@ -308,7 +279,7 @@ def test_unknown_company_or_action_is_404(console):
 
 
 def test_approve_all_verifies_every_step_and_is_journaled(console):
-    company = onboarding()
+    company = submitted_company()
 
     response = post(console, action_url(company, "approve"), {"what": "all"})
 
@@ -330,7 +301,7 @@ def test_approve_all_verifies_every_step_and_is_journaled(console):
 
 @pytest.mark.parametrize("what", ["profile", "documents", "director"])
 def test_approve_one_step(console, what):
-    company = onboarding()
+    company = submitted_company()
 
     post(console, action_url(company, "approve"), {"what": what})
 
@@ -342,7 +313,7 @@ def test_approve_one_step(console, what):
 
 
 def test_approve_additional_documents(console):
-    company = onboarding()
+    company = submitted_company()
     document = actions.request_document(email=company.email, title="Bank letter")
     document.status = AdditionalDocument.Status.REVIEW
     document.save()
@@ -364,30 +335,29 @@ def test_an_action_error_is_shown_and_journaled_as_400(console):
     assert "nothing submitted" in entry.outcome
 
 
-def test_reject_profile_with_reason_shows_in_get_company_status(console):
-    company = onboarding()
+@pytest.mark.parametrize(
+    ("what", "reason", "status_key", "reason_key"),
+    [
+        ("profile", "VAT missing", "company_status", "company"),
+        ("director", "Selfie blurry", "director_status", "director_kyc"),
+    ],
+)
+def test_reject_with_reason_shows_in_get_company_status(
+    console, what, reason, status_key, reason_key
+):
+    company = submitted_company()
 
-    post(console, action_url(company, "reject"), {"what": "profile", "reason": "VAT missing"})
+    post(console, action_url(company, "reject"), {"what": what, "reason": reason})
 
     answer = build_transport().call("getCompanyStatus", {}, session=sign_in(company))
-    assert answer["user"]["company_status"] == "3"
-    assert answer["company"]["reject_reason"] == "VAT missing"
+    assert answer["user"][status_key] == "3"
+    assert answer[reason_key]["reject_reason"] == reason
     assert last_journal().endpoint == "console:reject"
-
-
-def test_reject_director_with_reason_shows_in_get_company_status(console):
-    company = onboarding()
-
-    post(console, action_url(company, "reject"), {"what": "director", "reason": "Selfie blurry"})
-
-    answer = build_transport().call("getCompanyStatus", {}, session=sign_in(company))
-    assert answer["user"]["director_status"] == "3"
-    assert answer["director_kyc"]["reject_reason"] == "Selfie blurry"
 
 
 @pytest.mark.parametrize("kind", CompanyDocument.Kind.values)
 def test_reject_each_document_kind(console, kind):
-    company = onboarding()
+    company = submitted_company()
 
     post(console, action_url(company, "reject"), {"what": kind, "reason": "Unreadable scan"})
 
@@ -399,7 +369,7 @@ def test_reject_each_document_kind(console, kind):
 
 
 def test_reject_requires_a_reason(console):
-    company = onboarding()
+    company = submitted_company()
 
     response = post(console, action_url(company, "reject"), {"what": "profile", "reason": " "})
 
@@ -410,7 +380,7 @@ def test_reject_requires_a_reason(console):
 
 
 def test_request_document(console):
-    company = onboarding()
+    company = submitted_company()
 
     post(
         console,
@@ -426,7 +396,7 @@ def test_request_document(console):
 
 
 def test_make_live_without_accept_proposes_the_plan(console):
-    company = onboarding()
+    company = submitted_company()
     actions.approve(email=company.email)
 
     post(console, action_url(company, "make-live"), {})
@@ -438,7 +408,7 @@ def test_make_live_without_accept_proposes_the_plan(console):
 
 
 def test_make_live_with_accept_makes_the_company_live_with_an_iban(console):
-    company = onboarding()
+    company = submitted_company()
     actions.approve(email=company.email)
 
     response = post(console, action_url(company, "make-live"), {"accept": "on"})
@@ -606,7 +576,7 @@ def test_seed_demo_button(console):
 
 
 def test_post_without_csrf_token_is_refused(staff):
-    company = onboarding()
+    company = submitted_company()
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
 
@@ -635,7 +605,7 @@ def test_post_without_csrf_token_is_refused(staff):
     ],
 )
 def test_get_on_company_action_urls_is_refused(console, action):
-    company = onboarding()
+    company = submitted_company()
 
     assert console.get(action_url(company, action)).status_code == 405
 

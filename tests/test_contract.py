@@ -10,10 +10,8 @@ type. It runs in-process and over HTTP.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,9 +24,8 @@ from sandbox import actions
 from sandbox.models import Company, Director, Transaction
 from sandbox.reference import country_id
 from tests.conftest import build_transport, latest_code, sign_in
+from tests.helpers import ENDPOINTS, documented, shape_mismatches
 
-REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "codego-api" / "endpoints.json"
-ENDPOINTS = {entry["name"]: entry for entry in json.loads(REFERENCE.read_text())}
 SESSION_FIELDS = {"whitelabel_id", "user_id", "web_token"}
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -40,45 +37,6 @@ PNG = (
 DEMO_EMAIL = "contract@codego.test"
 SIGNUPS = itertools.count(1)  # unique emails across the worlds of one database
 DEMO_PASSWORD = "Contract-pass-2026"
-
-
-def documented_success(name: str) -> dict[str, Any]:
-    return next(
-        r["json"] for r in ENDPOINTS[name]["responses"] if r["kind"] == "success" and r["json"]
-    )
-
-
-def shape_mismatches(documented: Any, actual: Any, path: str = "") -> list[str]:
-    """Where `actual` lacks a documented key or has another JSON type."""
-    if documented is None:  # null in the example: the type is not documented
-        return []
-    if isinstance(documented, dict):
-        if not isinstance(actual, dict):
-            return [f"{path or '<root>'}: object expected, got {type(actual).__name__}"]
-        problems = []
-        for key, value in documented.items():
-            if key not in actual:
-                problems.append(f"{path}.{key}: missing")
-            else:
-                problems.extend(shape_mismatches(value, actual[key], f"{path}.{key}"))
-        return problems
-    if isinstance(documented, list):
-        if not isinstance(actual, list):
-            return [f"{path}: array expected, got {type(actual).__name__}"]
-        problems = []
-        for number, item in enumerate(documented):
-            # Each documented item must be matched by some real one (lists such as
-            # industries carry their data in the keys).
-            if not any(not shape_mismatches(item, candidate) for candidate in actual):
-                detail = shape_mismatches(item, actual[0]) if actual else ["empty list"]
-                problems.append(f"{path}[{number}]: no item matches ({'; '.join(detail[:3])})")
-        return problems
-    if isinstance(documented, bool):
-        return [] if isinstance(actual, bool) else [f"{path}: boolean expected"]
-    if isinstance(documented, int | float):
-        ok = isinstance(actual, int | float) and not isinstance(actual, bool)
-        return [] if ok else [f"{path}: number expected, got {actual!r}"]
-    return [] if isinstance(actual, str) else [f"{path}: string expected, got {actual!r}"]
 
 
 class World:
@@ -324,7 +282,7 @@ def prepare(name: str, world: World) -> Request:
 def exercise(name: str, world: World) -> list[str]:
     data, files, session = prepare(name, world)
     answer = world.transport.call(name, data, session=session, files=files)
-    return shape_mismatches(documented_success(name), answer)
+    return shape_mismatches(documented(name), answer)
 
 
 def test_the_contract_covers_every_endpoint_of_the_reference():

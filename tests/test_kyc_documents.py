@@ -18,8 +18,8 @@ from portal.uploads import (
     safe_filename,
 )
 from sandbox import actions
-from sandbox.models import AdditionalDocument, CompanyDocument, JournalEntry, StoredFile
-from tests.conftest import create_company, latest_code, portal_sign_in
+from sandbox.models import AdditionalDocument, CompanyDocument, StoredFile
+from tests.conftest import create_company, journal_calls, latest_code, portal_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +70,6 @@ def signed_in(client, company) -> Client:
     return client
 
 
-def upload_calls() -> int:
-    return JournalEntry.objects.filter(endpoint="uploadCompanyDocument").count()
-
-
-def additional_calls() -> int:
-    return JournalEntry.objects.filter(endpoint="uploadadditionaldoc").count()
-
-
 def file_inputs(body: str) -> list[str]:
     return re.findall(r'<input type="file" name="([^"]+)"', body)
 
@@ -123,14 +115,14 @@ def test_all_three_documents_are_required_at_first(signed_in):
     assert body.count("Choose a file.") == 2
     assert 'aria-invalid="true"' in input_tag(body, "ownership_structure_document")
     assert 'aria-invalid="true"' in input_tag(body, "financial_document")
-    assert upload_calls() == 0
+    assert journal_calls("uploadCompanyDocument") == 0
 
 
 def test_uploading_the_three_documents_puts_them_under_review(signed_in, company):
     response = upload_three(signed_in)
     assert response.status_code == 302
     assert response["Location"] == "/onboarding/"
-    assert upload_calls() == 1
+    assert journal_calls("uploadCompanyDocument") == 1
     assert company.documents.count() == 3
     assert set(company.documents.values_list("status", flat=True)) == {
         CompanyDocument.Status.REVIEW
@@ -171,7 +163,7 @@ def test_an_executable_renamed_to_pdf_is_refused_and_nothing_is_sent(signed_in):
     assert "id_ownership_structure_document_error" in input_tag(
         body, "ownership_structure_document"
     )
-    assert upload_calls() == 0
+    assert journal_calls("uploadCompanyDocument") == 0
     assert not CompanyDocument.objects.exists()
 
 
@@ -193,7 +185,7 @@ def test_a_file_over_10_mb_is_refused_without_reaching_the_bank(signed_in):
     body = upload_three(signed_in, financial_document=big).content.decode()
     assert TOO_LARGE in body
     assert 'aria-invalid="true"' in input_tag(body, "financial_document")
-    assert upload_calls() == 0
+    assert journal_calls("uploadCompanyDocument") == 0
 
 
 def test_a_file_of_exactly_10_mb_is_accepted(signed_in, company):
@@ -210,7 +202,7 @@ def test_an_empty_file_is_refused(signed_in):
     body = upload_three(signed_in, business_reg_document=empty).content.decode()
     assert EMPTY in body
     assert 'aria-invalid="true"' in input_tag(body, "business_reg_document")
-    assert upload_calls() == 0
+    assert journal_calls("uploadCompanyDocument") == 0
 
 
 def test_a_png_named_pdf_is_accepted_and_sent_as_a_png(signed_in, company):
@@ -248,7 +240,7 @@ def test_after_a_rejection_only_the_rejected_document_is_asked_for_with_the_reas
 
     response = signed_in.post(DOCUMENTS_URL, {"ownership_structure_document": pdf("new.pdf")})
     assert response.status_code == 302
-    assert upload_calls() == 2
+    assert journal_calls("uploadCompanyDocument") == 2
     ownership = company.documents.get(kind=CompanyDocument.Kind.OWNERSHIP)
     assert ownership.status == CompanyDocument.Status.REVIEW
     assert ownership.file.name == "new.pdf"
@@ -265,7 +257,7 @@ def test_a_post_when_nothing_is_missing_goes_back_to_the_summary(signed_in):
     response = upload_three(signed_in)
     assert response.status_code == 302
     assert response["Location"] == DOCUMENTS_URL
-    assert upload_calls() == 1
+    assert journal_calls("uploadCompanyDocument") == 1
 
 
 # ---------------------------------------------------------------------------
@@ -284,14 +276,14 @@ def test_an_htmx_post_with_a_bad_file_answers_with_the_form_fragment(signed_in):
     assert body.lstrip().startswith('<div class="form-area">')
     assert WRONG_TYPE in body
     assert "data-upload-progress" in body
-    assert upload_calls() == 0
+    assert journal_calls("uploadCompanyDocument") == 0
 
 
 def test_an_htmx_post_that_uploads_answers_with_a_client_redirect(signed_in):
     response = signed_in.post(DOCUMENTS_URL, three_documents(), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/onboarding/"
-    assert upload_calls() == 1
+    assert journal_calls("uploadCompanyDocument") == 1
 
 
 # ---------------------------------------------------------------------------
@@ -325,7 +317,7 @@ def test_a_requested_document_can_be_uploaded_and_is_then_under_review(signed_in
     )
     assert response.status_code == 302
     assert response["Location"] == "/onboarding/"
-    assert additional_calls() == 1
+    assert journal_calls("uploadadditionaldoc") == 1
     document.refresh_from_db()
     assert document.status == AdditionalDocument.Status.REVIEW
     assert document.file.name == "bill.pdf"
@@ -374,7 +366,7 @@ def test_a_bad_additional_document_is_refused_without_reaching_the_bank(signed_i
     body = response.content.decode()
     assert WRONG_TYPE in body
     assert 'aria-invalid="true"' in input_tag(body, "addition_doc")
-    assert additional_calls() == 0
+    assert journal_calls("uploadadditionaldoc") == 0
     document.refresh_from_db()
     assert document.status == AdditionalDocument.Status.REQUESTED
 
@@ -384,7 +376,7 @@ def test_an_unknown_additional_document_is_not_uploaded(signed_in):
     response = signed_in.post(ADDITIONAL_URL, {"unique_id": "nope", "addition_doc": pdf()})
     assert response.status_code == 302
     assert response["Location"] == ADDITIONAL_URL
-    assert additional_calls() == 0
+    assert journal_calls("uploadadditionaldoc") == 0
 
 
 def test_an_htmx_additional_upload_answers_with_a_fragment_or_a_client_redirect(signed_in):
@@ -407,7 +399,7 @@ def test_an_htmx_additional_upload_answers_with_a_fragment_or_a_client_redirect(
         HTTP_HX_REQUEST="true",
     )
     assert response["HX-Redirect"] == "/onboarding/"
-    assert additional_calls() == 1
+    assert journal_calls("uploadadditionaldoc") == 1
 
 
 # ---------------------------------------------------------------------------
@@ -492,4 +484,4 @@ def test_the_upload_pages_still_check_the_csrf_token(company):
 
     assert client.post(DOCUMENTS_URL, three_documents()).status_code == 403
     assert client.post(ADDITIONAL_URL, {"unique_id": "x"}).status_code == 403
-    assert upload_calls() == 0
+    assert journal_calls("uploadCompanyDocument") == 0

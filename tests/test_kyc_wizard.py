@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sandbox import actions, reference
-from sandbox.models import Company, JournalEntry, Mail
-from tests.conftest import create_company, portal_sign_in
+from sandbox.models import Company, Mail
+from tests.conftest import create_company, journal_calls, portal_sign_in, submit_documents
 
 PASSWORD = "Secret-pass-1"
 EMAIL = "kyc@acme.test"
@@ -38,10 +38,6 @@ def company(db) -> Company:
 def signed_in(client, company) -> Client:
     sign_in(client)
     return client
-
-
-def calls(endpoint: str) -> int:
-    return JournalEntry.objects.filter(endpoint=endpoint).count()
 
 
 BE = reference.country_id("BE")
@@ -140,8 +136,8 @@ def test_fresh_company_overview_says_profile_to_do(signed_in):
     # Nothing waits for review: no polling.
     assert "hx-trigger" not in page.split('id="kyc-steps"')[1].split(">")[0]
     # getCompanyDocumentStatus only once documents exist.
-    assert calls("getCompanyStatus") == 1
-    assert calls("getCompanyDocumentStatus") == 0
+    assert journal_calls("getCompanyStatus") == 1
+    assert journal_calls("getCompanyDocumentStatus") == 0
 
 
 def test_company_form_has_real_controls(signed_in):
@@ -180,7 +176,7 @@ def test_company_validation_names_fields_and_keeps_values(signed_in):
     assert 'value="BE0123456789"' in page
     assert f'value="{future}"' in page
     # Nothing reached the bank.
-    assert calls("updatecompanydetails") == 0
+    assert journal_calls("updatecompanydetails") == 0
 
 
 def test_company_form_htmx_answers_the_fragment(signed_in):
@@ -230,7 +226,7 @@ def test_company_profile_review_then_verified(signed_in, company):
     for shown in ("Rue de la Loi 16", "Belgium", "Software", "+32"):
         assert shown in summary
     assert signed_in.post("/onboarding/company/", company_data()).status_code == 302
-    assert calls("updatecompanydetails") == 1
+    assert journal_calls("updatecompanydetails") == 1
 
     # The poll sees the same state: 200 with the polling fragment.
     poll = signed_in.get("/onboarding/?poll=1", headers=HX)
@@ -315,7 +311,7 @@ def test_director_under_18_is_refused(signed_in):
     assert "The director must be at least 18 years old." in page
     assert 'id="id_dob_error"' in page
     assert 'value="Peeters"' in page
-    assert calls("addcompanydirector") == 0
+    assert journal_calls("addcompanydirector") == 0
 
 
 def test_director_saved_link_sent_resend_after_ten_minutes(client, company):
@@ -379,17 +375,6 @@ def test_rejected_director_shows_reason_and_is_editable(signed_in, company):
 # ---------------------------------------------------------------------------
 # Documents and additional documents (states on the overview)
 # ---------------------------------------------------------------------------
-
-
-def submit_documents(company: Company) -> None:
-    from sandbox.models import CompanyDocument, StoredFile
-
-    for kind in CompanyDocument.Kind.values:
-        stored = StoredFile.objects.create(
-            name="doc.pdf", content_type="application/pdf", size=5, data=b"%PDF-"
-        )
-        CompanyDocument.objects.create(company=company, kind=kind, file=stored)
-    Company.objects.filter(pk=company.pk).update(document_status=Company.Step.PENDING)
 
 
 def test_documents_states_and_rejection_reason(signed_in, company):
@@ -510,7 +495,7 @@ SIGNUP = {"company_name": "New Co Ltd", "email": "new@acme.test"}
 def test_signup_without_captcha_key_calls_no_captcha(client):
     response = client.post("/signup/", SIGNUP)
     assert response["Location"] == "/signup/verify/"
-    assert calls("verifygooglecaptcha") == 0
+    assert journal_calls("verifygooglecaptcha") == 0
 
 
 @pytest.fixture
@@ -535,19 +520,19 @@ def test_signup_with_captcha_key_requires_the_token(client, captcha_brand):
     page = body(client.post("/signup/", SIGNUP))
     assert "Please confirm you are not a robot." in page
     assert 'value="New Co Ltd"' in page
-    assert calls("openAccount") == 0
-    assert calls("verifygooglecaptcha") == 0
+    assert journal_calls("openAccount") == 0
+    assert journal_calls("verifygooglecaptcha") == 0
 
 
 def test_signup_with_captcha_key_refuses_a_failed_check(client, captcha_brand):
     page = body(client.post("/signup/", {**SIGNUP, "g-recaptcha-response": "invalid"}))
     assert "Please confirm you are not a robot." in page
-    assert calls("verifygooglecaptcha") == 1
-    assert calls("openAccount") == 0
+    assert journal_calls("verifygooglecaptcha") == 1
+    assert journal_calls("openAccount") == 0
 
 
 def test_signup_with_captcha_key_passes_a_good_token(client, captcha_brand):
     response = client.post("/signup/", {**SIGNUP, "g-recaptcha-response": "token-ok"})
     assert response["Location"] == "/signup/verify/"
-    assert calls("verifygooglecaptcha") == 1
-    assert calls("openAccount") == 1
+    assert journal_calls("verifygooglecaptcha") == 1
+    assert journal_calls("openAccount") == 1

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from sandbox import actions
-from sandbox.models import Company, JournalEntry, Mail, PlanProposal
-from tests.conftest import create_company
+from sandbox.models import Company, PlanProposal
+from tests.conftest import create_company, journal_calls, portal_sign_in
 
 PASSWORD = "Secret-pass-1"
 EMAIL = "plan@acme.test"
@@ -18,10 +18,6 @@ HX = {"HX-Request": "true"}
 ACCEPTED = "Thank you — your plan is accepted and your account is being opened"
 
 pytestmark = pytest.mark.django_db
-
-
-def answers() -> int:
-    return JournalEntry.objects.filter(endpoint="ibanacceptrejectplan").count()
 
 
 def body(response) -> str:
@@ -51,10 +47,7 @@ def answer(client: Client, proposal: PlanProposal, kind: str, **extra):
 
 
 def sign_in(client: Client) -> None:
-    client.post("/login/", {"email": EMAIL, "password": PASSWORD})
-    mail = Mail.objects.filter(to=EMAIL).order_by("-created", "-id").first()
-    code = re.search(r"\b(\d{6})\b", mail.body).group(1)
-    assert client.post("/login/verify/", {"otp": code}).status_code == 302
+    assert portal_sign_in(client, EMAIL, PASSWORD).status_code == 302
 
 
 def test_the_emailed_link_is_this_page(proposal):
@@ -73,7 +66,7 @@ def test_get_shows_the_offer_and_two_post_buttons(client, proposal):
     assert "csrfmiddlewaretoken" in page
     # Signed out: no link to the plans page, no call to the bank yet.
     assert "/onboarding/plan/" not in page
-    assert answers() == 0
+    assert journal_calls("ibanacceptrejectplan") == 0
 
 
 def test_signed_in_get_names_the_company_and_links_the_plans(client, proposal):
@@ -93,7 +86,7 @@ def test_accept_makes_the_company_live_signed_out(client, company, proposal):
     assert company.is_live
     proposal.refresh_from_db()
     assert proposal.status == PlanProposal.Status.ACCEPTED
-    assert answers() == 1
+    assert journal_calls("ibanacceptrejectplan") == 1
 
     # The same link again: already approved.
     page = body(answer(client, proposal, "accept"))
@@ -136,7 +129,7 @@ def test_unknown_id_is_an_invalid_request(client, company):
     page = body(response)
     assert "Invalid request" in page
     assert "whole link" in page
-    assert answers() == 1
+    assert journal_calls("ibanacceptrejectplan") == 1
 
 
 def test_missing_id_is_a_400_without_upstream_call(client, company):
@@ -147,13 +140,13 @@ def test_missing_id_is_a_400_without_upstream_call(client, company):
     ):
         assert response.status_code == 400
         assert "This plan link is incomplete" in body(response)
-    assert answers() == 0
+    assert journal_calls("ibanacceptrejectplan") == 0
 
 
 def test_unknown_answer_type_is_a_400(client, proposal):
     response = client.post(url(proposal), {"unique_id": proposal.unique_id, "type": "maybe"})
     assert response.status_code == 400
-    assert answers() == 0
+    assert journal_calls("ibanacceptrejectplan") == 0
 
 
 def test_csrf_is_required(proposal):
@@ -162,7 +155,7 @@ def test_csrf_is_required(proposal):
     assert page.status_code == 200
     response = answer(csrf_client, proposal, "accept")
     assert response.status_code == 403
-    assert answers() == 0
+    assert journal_calls("ibanacceptrejectplan") == 0
 
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body(page)).group(1)
     response = csrf_client.post(

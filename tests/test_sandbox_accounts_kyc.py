@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
@@ -28,45 +25,12 @@ from sandbox.models import (
     WebToken,
 )
 from sandbox.reference import INDUSTRIES, country_id
-from tests.conftest import create_company, sign_in
-
-DOC = {
-    row["name"]: row
-    for row in json.loads(
-        (Path(__file__).resolve().parent.parent / "docs/codego-api/endpoints.json").read_text()
-    )
-}
+from tests.conftest import create_company, latest_code, sign_in
+from tests.helpers import assert_shape, documented
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
-
-
-def documented(name: str) -> dict[str, Any]:
-    """The success example of endpoint `name` in the API reference."""
-    return next(r["json"] for r in DOC[name]["responses"] if r["kind"] == "success")
-
-
-def assert_shape(actual: Any, example: Any, where: str = "") -> None:
-    """Every key of the documented example is there, with the same JSON type."""
-    if example is None:  # the doc shows null: any value (null or an object) fits
-        return
-    if isinstance(example, dict):
-        assert isinstance(actual, dict), f"{where} is not an object"
-        for key, value in example.items():
-            assert key in actual, f"{where}.{key} is missing"
-            assert_shape(actual[key], value, f"{where}.{key}")
-        return
-    assert type(actual) is type(example), f"{where} is {actual!r}, documented {example!r}"
-
-
-def code_sent_to(email: str, kind: str) -> str:
-    """The 6-digit code of the newest mail of `kind` to `email`."""
-    mail = Mail.objects.filter(to=email, kind=kind).first()
-    assert mail is not None, f"no {kind} mail to {email}"
-    found = re.search(r"\b(\d{6})\b", mail.body)
-    assert found, mail.body
-    return found.group(1)
 
 
 def refusal(transport: Transport, name: str, data: dict[str, str]) -> str:
@@ -84,7 +48,7 @@ def sign_up(transport: Transport, email: str = "new@acme.test") -> tuple[dict, C
     started = transport.call("openAccount", {"email": email, "company_name": "New Co Ltd"})
     done = transport.call(
         "verifyemailotp",
-        {"unique_id": started["unique_id"], "email_otp": code_sent_to(email, "signup_otp")},
+        {"unique_id": started["unique_id"], "email_otp": latest_code(email, "signup_otp")},
     )
     return done, Credentials(user_id=done["user_id"], web_token=done["web_token"])
 
@@ -168,7 +132,7 @@ def test_a_signup_code_from_the_mail_verifies_the_email_and_gives_a_working_toke
         "verifyemailotp",
         {
             "unique_id": started["unique_id"],
-            "email_otp": code_sent_to("new@acme.test", "signup_otp"),
+            "email_otp": latest_code("new@acme.test", "signup_otp"),
         },
     )
     assert_shape(done, documented("verifyemailotp"))
@@ -215,7 +179,7 @@ def test_opening_an_account_with_a_bad_field_names_the_field(transport, body, fi
 
 def test_a_wrong_signup_code_can_be_followed_by_the_right_one(transport):
     started = transport.call("openAccount", {"email": "new@acme.test", "company_name": "New Co"})
-    code = code_sent_to("new@acme.test", "signup_otp")
+    code = latest_code("new@acme.test", "signup_otp")
     with pytest.raises(ApiError, match="You have entered wrong otp code"):
         transport.call(
             "verifyemailotp", {"unique_id": started["unique_id"], "email_otp": wrong(code)}
@@ -226,7 +190,7 @@ def test_a_wrong_signup_code_can_be_followed_by_the_right_one(transport):
 
 def test_two_wrong_signup_codes_lock_the_signup_until_it_is_started_again(transport):
     started = transport.call("openAccount", {"email": "new@acme.test", "company_name": "Old Name"})
-    code = code_sent_to("new@acme.test", "signup_otp")
+    code = latest_code("new@acme.test", "signup_otp")
     with pytest.raises(ApiError, match="wrong otp code"):
         transport.call(
             "verifyemailotp", {"unique_id": started["unique_id"], "email_otp": wrong(code)}
@@ -247,7 +211,7 @@ def test_two_wrong_signup_codes_lock_the_signup_until_it_is_started_again(transp
         transport.call("verifyemailotp", {"unique_id": again["unique_id"], "email_otp": "x"})
     done = transport.call(
         "verifyemailotp",
-        {"unique_id": again["unique_id"], "email_otp": code_sent_to("new@acme.test", "signup_otp")},
+        {"unique_id": again["unique_id"], "email_otp": latest_code("new@acme.test", "signup_otp")},
     )
     assert done["company_name"] == "New Name"
 
@@ -275,7 +239,7 @@ def test_login_of_an_email_not_yet_verified_asks_to_verify_it_first(transport):
 def test_a_login_code_can_be_wrong_once_and_then_right(transport, company):
     started = transport.call("login", {"email": company.email, "password": "Secret-pass-1"})
     assert_shape(started, documented("login"))
-    code = code_sent_to(company.email, "login_otp")
+    code = latest_code(company.email, "login_otp")
     with pytest.raises(ApiError, match="You have entered wrong otp code"):
         transport.call("verifyLogin", {"user_id": started["user_id"], "otp": wrong(code)})
     done = transport.call("verifyLogin", {"user_id": started["user_id"], "otp": code})
@@ -286,7 +250,7 @@ def test_a_login_code_can_be_wrong_once_and_then_right(transport, company):
 
 def test_three_wrong_login_codes_expire_the_code(transport, company):
     started = transport.call("login", {"email": company.email, "password": "Secret-pass-1"})
-    code = code_sent_to(company.email, "login_otp")
+    code = latest_code(company.email, "login_otp")
     for _ in range(3):
         with pytest.raises(ApiError, match="wrong otp code"):
             transport.call("verifyLogin", {"user_id": started["user_id"], "otp": wrong(code)})
@@ -299,7 +263,7 @@ def test_a_login_code_lives_ten_minutes(transport, company, minutes, accepted):
     sent = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.get_current_timezone())
     with time_machine.travel(sent, tick=False):
         started = transport.call("login", {"email": company.email, "password": "Secret-pass-1"})
-    code = code_sent_to(company.email, "login_otp")
+    code = latest_code(company.email, "login_otp")
     with time_machine.travel(sent + timedelta(minutes=minutes), tick=False):
         if accepted:
             assert transport.call("verifyLogin", {"user_id": started["user_id"], "otp": code})
@@ -313,7 +277,7 @@ def test_a_password_reset_sets_the_new_password_and_signs_every_session_out(tran
     started = transport.call("forgotpassword", {"email": company.email})
     assert_shape(started, documented("forgotpassword"))
     assert started["name"] == company.company_name
-    code = code_sent_to(company.email, "password_reset")
+    code = latest_code(company.email, "password_reset")
     reset = {"unique_id": started["unique_id"], "user_id": started["user_id"], "code": code}
 
     with pytest.raises(ApiError, match=r"password.*8 characters"):

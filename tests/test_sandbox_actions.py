@@ -21,7 +21,6 @@ from sandbox.models import (
     CompanyDocument,
     CryptoBalance,
     CryptoTransaction,
-    Director,
     Fault,
     Iban,
     Mail,
@@ -32,7 +31,7 @@ from sandbox.models import (
     Transaction,
     WebToken,
 )
-from tests.conftest import create_company, sign_in
+from tests.conftest import create_company, sign_in, submitted_company
 
 pytestmark = pytest.mark.django_db
 
@@ -55,33 +54,6 @@ def booked(trx: Transaction) -> Decimal:
 
 def country_of_risk(level: str) -> str:
     return next(c["id"] for c in reference.COUNTRIES if c["risk_level"] == level)
-
-
-def onboarding(email: str = "kyc@acme.test", *, country: str | None = None) -> Company:
-    """A company that submitted everything: profile, three documents, director."""
-    company = create_company(email, live=False)
-    company.profile = {"company_country": country or reference.country_id("BE")}
-    company.company_status = company.document_status = Company.Step.PENDING
-    company.director_status = Company.Step.PENDING
-    company.save()
-    for kind in CompanyDocument.Kind.values:
-        stored = StoredFile.objects.create(
-            name="doc.pdf", content_type="application/pdf", size=5, data=b"%PDF-"
-        )
-        CompanyDocument.objects.create(company=company, kind=kind, file=stored)
-    Director.objects.create(
-        company=company,
-        role="director",
-        first_name="Ann",
-        last_name="Peeters",
-        country="11",
-        address_country="11",
-        address="Street 1",
-        city="Ghent",
-        zipcode="9000",
-        gender="female",
-    )
-    return company
 
 
 # --- seed-demo --------------------------------------------------------------------------
@@ -227,7 +199,7 @@ def test_reset_empties_the_bank_but_keeps_the_plans():
 
 
 def test_approve_all_verifies_every_step_and_emails_each_decision():
-    company = onboarding()
+    company = submitted_company()
     AdditionalDocument.objects.create(
         company=company, title="Bank reference", status=AdditionalDocument.Status.REVIEW
     )
@@ -245,7 +217,7 @@ def test_approve_all_verifies_every_step_and_emails_each_decision():
 
 
 def test_approve_profile_only_changes_the_profile():
-    company = onboarding()
+    company = submitted_company()
 
     sandbox("approve", "--email", company.email, "--what", "profile")
 
@@ -256,7 +228,7 @@ def test_approve_profile_only_changes_the_profile():
 
 
 def test_approve_documents_verifies_the_company_once_all_three_are_verified():
-    company = onboarding()
+    company = submitted_company()
 
     sandbox("approve", "--email", company.email, "--what", "documents")
 
@@ -266,7 +238,7 @@ def test_approve_documents_verifies_the_company_once_all_three_are_verified():
 
 
 def test_approve_documents_keeps_the_company_rejected_while_one_document_is_rejected():
-    company = onboarding()
+    company = submitted_company()
     sandbox("reject", "--email", company.email, "--what", "financial", "--reason", "Blurry")
 
     sandbox("approve", "--email", company.email, "--what", "documents")
@@ -278,7 +250,7 @@ def test_approve_documents_keeps_the_company_rejected_while_one_document_is_reje
 
 
 def test_approve_director_and_additional_documents():
-    company = onboarding()
+    company = submitted_company()
     AdditionalDocument.objects.create(
         company=company, title="Proof of address", status=AdditionalDocument.Status.REVIEW
     )
@@ -306,7 +278,7 @@ def test_approving_a_profile_never_submitted_says_nothing_submitted():
 
 
 def test_reject_profile_stores_the_reason_and_emails_it():
-    company = onboarding()
+    company = submitted_company()
 
     sandbox("reject", "--email", company.email, "--what", "profile", "--reason", "Wrong VAT")
 
@@ -321,7 +293,7 @@ def test_reject_profile_stores_the_reason_and_emails_it():
 
 @pytest.mark.parametrize("kind", ["business_registration", "Ownership", "financial"])
 def test_reject_a_document_rejects_it_and_the_document_step(kind):
-    company = onboarding()
+    company = submitted_company()
 
     sandbox("reject", "--email", company.email, "--what", kind, "--reason", "Expired")
 
@@ -336,7 +308,7 @@ def test_reject_a_document_rejects_it_and_the_document_step(kind):
 
 
 def test_reject_director_stores_the_reason_on_the_director():
-    company = onboarding()
+    company = submitted_company()
 
     sandbox("reject", "--email", company.email, "--what", "director", "--reason", "Selfie blurry")
 
@@ -347,7 +319,7 @@ def test_reject_director_stores_the_reason_on_the_director():
 
 
 def test_rejected_kyc_shows_in_get_company_status(transport):
-    company = onboarding()
+    company = submitted_company()
     sandbox("reject", "--email", company.email, "--what", "director", "--reason", "Blurry")
 
     answer = transport.call("getCompanyStatus", {}, session=sign_in(company))
@@ -357,14 +329,14 @@ def test_rejected_kyc_shows_in_get_company_status(transport):
 
 
 def test_reject_needs_a_known_step():
-    company = onboarding()
+    company = submitted_company()
 
     with pytest.raises(CommandError):
         sandbox("reject", "--email", company.email, "--what", "passport", "--reason", "x")
 
 
 def test_request_document_asks_for_an_upload_and_emails_the_company(transport):
-    company = onboarding()
+    company = submitted_company()
 
     sandbox(
         "request-document",
@@ -390,7 +362,7 @@ def test_request_document_asks_for_an_upload_and_emails_the_company(transport):
 
 @pytest.mark.parametrize(("level", "risk"), [("1", "high"), ("2", "medium"), ("3", "low")])
 def test_make_live_proposes_the_plan_of_the_country_risk_group(level, risk):
-    company = onboarding(country=country_of_risk(level))
+    company = submitted_company(country=country_of_risk(level))
 
     out = sandbox("make-live", "--email", company.email)
 
@@ -416,7 +388,7 @@ def test_make_live_without_a_country_proposes_the_low_risk_plan():
 
 
 def test_make_live_with_accept_makes_the_company_live_with_an_iban():
-    company = onboarding(country=country_of_risk("2"))
+    company = submitted_company(country=country_of_risk("2"))
 
     out = sandbox("make-live", "--email", company.email, "--accept")
 
@@ -430,7 +402,7 @@ def test_make_live_with_accept_makes_the_company_live_with_an_iban():
 
 
 def test_the_emailed_plan_link_can_be_accepted_through_the_api(transport):
-    company = onboarding()
+    company = submitted_company()
     sandbox("make-live", "--email", company.email)
     proposal = company.proposals.get()
 
@@ -594,7 +566,7 @@ def test_fault_refuses_an_unknown_endpoint_or_no_effect():
 
 
 def test_mailbox_json_lists_mails_newest_first():
-    company = onboarding()
+    company = submitted_company()
     sandbox("request-document", "--email", company.email, "--title", "A", "--description", "")
     sandbox("make-live", "--email", company.email)
     Mail.objects.create(to="other@acme.test", subject="x", body="y", kind="z")

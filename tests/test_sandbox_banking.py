@@ -16,7 +16,7 @@ from codego.errors import ApiError
 from codego.transport import Credentials, Transport
 from sandbox import bank
 from sandbox.models import Beneficiary, Company, Iban, Mail, Notification, Plan, Transaction
-from tests.conftest import create_company, sign_in
+from tests.conftest import create_company, latest_code, sign_in
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DE_IBAN = "DE89 3704 0044 0532 0130 00"
@@ -66,12 +66,6 @@ def send(
     )
     assert answer["message"] == SEND_MESSAGE
     return answer["unique_id"]
-
-
-def latest_otp(company: Company) -> str:
-    mail = Mail.objects.filter(to=company.email).first()
-    assert mail.kind == "payment_otp"
-    return re.search(r"\b(\d{6})\b", mail.body).group(1)
 
 
 def wrong(code: str) -> str:
@@ -372,7 +366,7 @@ def test_a_deleted_beneficiary_disappears_but_past_transfers_keep_its_name(
 ):
     beneficiary_id = add_beneficiary(transport, live_session)
     unique_id = send(transport, live_session, live_company, beneficiary_id)
-    confirm(transport, live_session, unique_id, latest_otp(live_company))
+    confirm(transport, live_session, unique_id, latest_code(live_company.email, "payment_otp"))
 
     answer = transport.call(
         "beneficiaries_delete", {"beneficiaries_id": beneficiary_id}, session=live_session
@@ -426,7 +420,9 @@ def test_money_moves_only_when_the_transfer_is_confirmed_with_its_otp(
     assert "Fee: 1.00 EUR" in mail.body
     assert "Jane Doe" in mail.body
 
-    answer = confirm(transport, live_session, unique_id, latest_otp(live_company))
+    answer = confirm(
+        transport, live_session, unique_id, latest_code(live_company.email, "payment_otp")
+    )
 
     assert answer == {"status": 1, "message": CONFIRM_MESSAGE}
     iban.refresh_from_db()
@@ -515,7 +511,7 @@ def test_a_wrong_otp_then_the_right_one_debits_once_and_a_second_confirm_is_refu
 ):
     beneficiary_id = add_beneficiary(transport, live_session)
     unique_id = send(transport, live_session, live_company, beneficiary_id, "100.00")
-    code = latest_otp(live_company)
+    code = latest_code(live_company.email, "payment_otp")
 
     with pytest.raises(ApiError, match="You have entered wrong otp code"):
         confirm(transport, live_session, unique_id, wrong(code))
@@ -530,7 +526,7 @@ def test_a_wrong_otp_then_the_right_one_debits_once_and_a_second_confirm_is_refu
 def test_three_wrong_otps_cancel_the_transfer(transport, live_company, live_session):
     beneficiary_id = add_beneficiary(transport, live_session)
     unique_id = send(transport, live_session, live_company, beneficiary_id, "100.00")
-    code = latest_otp(live_company)
+    code = latest_code(live_company.email, "payment_otp")
 
     for _ in range(2):
         with pytest.raises(ApiError) as caught:
@@ -554,9 +550,9 @@ def test_a_confirm_is_refused_when_the_balance_fell_in_the_meantime(
 ):
     beneficiary_id = add_beneficiary(transport, live_session)
     first = send(transport, live_session, live_company, beneficiary_id, "3000.00")
-    first_code = latest_otp(live_company)
+    first_code = latest_code(live_company.email, "payment_otp")
     second = send(transport, live_session, live_company, beneficiary_id, "3000.00")
-    confirm(transport, live_session, second, latest_otp(live_company))
+    confirm(transport, live_session, second, latest_code(live_company.email, "payment_otp"))
 
     with pytest.raises(ApiError, match=re.escape("Insufficient balance.")):
         confirm(transport, live_session, first, first_code)
@@ -570,7 +566,7 @@ def test_an_unknown_or_foreign_transfer_cannot_be_confirmed(transport, live_sess
     theirs = send(transport, other_session, other, add_beneficiary(transport, other_session))
     for unique_id in ("nope", theirs):
         with pytest.raises(ApiError, match="unique_id"):
-            confirm(transport, live_session, unique_id, latest_otp(other))
+            confirm(transport, live_session, unique_id, latest_code(other.email, "payment_otp"))
     assert Transaction.objects.get(unique_id=theirs).status == "Awaiting OTP"
 
 
@@ -579,9 +575,9 @@ def test_a_large_transfer_needs_a_document_that_is_checked_by_content(transport,
     session = sign_in(company)
     beneficiary_id = add_beneficiary(transport, session)
     small = send(transport, session, company, beneficiary_id, "10000.00")
-    confirm(transport, session, small, latest_otp(company))
+    confirm(transport, session, small, latest_code(company.email, "payment_otp"))
     large = send(transport, session, company, beneficiary_id, "10000.01")
-    confirm(transport, session, large, latest_otp(company))
+    confirm(transport, session, large, latest_code(company.email, "payment_otp"))
 
     rows = {r["unique_id"]: r for r in transport.call("iban_transaction", session=session)["trx"]}
     assert rows[small]["is_upload_document"] == "0"
@@ -774,7 +770,7 @@ def test_the_detail_of_a_transaction_has_the_documented_keys_and_more(
     unique_id = send(transport, live_session, live_company, beneficiary_id, "50.00", "instant")
     with pytest.raises(ApiError, match="unique_id"):  # not visible before its OTP
         transport.call("iban_transaction_detail", {"unique_id": unique_id}, session=live_session)
-    confirm(transport, live_session, unique_id, latest_otp(live_company))
+    confirm(transport, live_session, unique_id, latest_code(live_company.email, "payment_otp"))
 
     trx = transport.call("iban_transaction_detail", {"unique_id": unique_id}, session=live_session)[
         "trx"
@@ -804,7 +800,7 @@ def test_the_detail_of_a_transaction_has_the_documented_keys_and_more(
 def test_an_invoice_is_emailed_with_the_transfer_details(transport, live_company, live_session):
     beneficiary_id = add_beneficiary(transport, live_session)
     unique_id = send(transport, live_session, live_company, beneficiary_id, "250.00")
-    confirm(transport, live_session, unique_id, latest_otp(live_company))
+    confirm(transport, live_session, unique_id, latest_code(live_company.email, "payment_otp"))
     trx = Transaction.objects.get(unique_id=unique_id)
 
     answer = transport.call("downloadinvoice", {"trx_id": trx.trx_id}, session=live_session)

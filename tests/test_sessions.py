@@ -13,8 +13,7 @@ import time_machine
 from django.test import Client
 
 from sandbox.models import Company, JournalEntry, Mail, WebToken
-from tests.conftest import create_company
-from tests.test_auth_flows import PASSWORD, latest_code, sign_in
+from tests.conftest import create_company, journal_calls, latest_code, portal_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +23,16 @@ EXPIRED = "Your session has expired. Please sign in again."
 START = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 
 
-def live_calls() -> int:
-    return JournalEntry.objects.filter(endpoint="updateUserLive").count()
-
-
 def heartbeat(client: Client):
     return client.post("/heartbeat/", headers=HX)
+
+
+@pytest.fixture
+def clock(client, live_company):
+    """Signed in as `live_company` at START, with the clock standing still there."""
+    with time_machine.travel(START, tick=False) as traveller:
+        portal_sign_in(client, live_company.email)
+        yield traveller
 
 
 def test_session_key_rotates_at_login_and_at_the_otp_step(client):
@@ -40,7 +43,7 @@ def test_session_key_rotates_at_login_and_at_the_otp_step(client):
     client.cookies["sessionid"] = session.session_key
     first = client.cookies["sessionid"].value
 
-    client.post("/login/", {"email": company.email, "password": PASSWORD})
+    client.post("/login/", {"email": company.email, "password": "Secret-pass-1"})
     second = client.cookies["sessionid"].value
     assert second != first
 
@@ -107,64 +110,58 @@ def test_token_never_leaves_the_server(client, caplog):
     assert caplog.records  # logging did run
 
 
-def test_heartbeat_calls_update_user_live_at_most_every_30_seconds(client):
-    company = create_company()
-    with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
-        other_tab = Client()
-        other_tab.cookies["sessionid"] = client.cookies["sessionid"].value
-        baseline = live_calls()
+def test_heartbeat_calls_update_user_live_at_most_every_30_seconds(client, clock):
+    other_tab = Client()
+    other_tab.cookies["sessionid"] = client.cookies["sessionid"].value
+    baseline = journal_calls("updateUserLive")
 
-        # Just signed in: the token is fresh, no call yet.
-        assert heartbeat(client).status_code == 204
-        assert live_calls() == baseline
+    # Just signed in: the token is fresh, no call yet.
+    assert heartbeat(client).status_code == 204
+    assert journal_calls("updateUserLive") == baseline
 
-        clock.shift(31)
-        assert heartbeat(client).status_code == 204
-        assert heartbeat(other_tab).status_code == 204
-        assert heartbeat(client).status_code == 204
-        assert live_calls() == baseline + 1
-        # A real request within the same 30 s shares the dedupe.
-        assert client.get("/dashboard/").status_code == 200
-        assert live_calls() == baseline + 1
+    clock.shift(31)
+    assert heartbeat(client).status_code == 204
+    assert heartbeat(other_tab).status_code == 204
+    assert heartbeat(client).status_code == 204
+    assert journal_calls("updateUserLive") == baseline + 1
+    # A real request within the same 30 s shares the dedupe.
+    assert client.get("/dashboard/").status_code == 200
+    assert journal_calls("updateUserLive") == baseline + 1
 
-        clock.shift(31)
-        assert heartbeat(other_tab).status_code == 204
-        assert heartbeat(client).status_code == 204
-        assert live_calls() == baseline + 2
+    clock.shift(31)
+    assert heartbeat(other_tab).status_code == 204
+    assert heartbeat(client).status_code == 204
+    assert journal_calls("updateUserLive") == baseline + 2
 
-        # Real requests keep the token alive too.
-        clock.shift(31)
-        assert client.get("/dashboard/").status_code == 200
-        assert live_calls() == baseline + 3
+    # Real requests keep the token alive too.
+    clock.shift(31)
+    assert client.get("/dashboard/").status_code == 200
+    assert journal_calls("updateUserLive") == baseline + 3
 
 
 def test_heartbeat_requires_post(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     assert client.get("/heartbeat/").status_code == 405
 
 
-def test_heartbeat_is_not_activity(client):
-    company = create_company()
-    with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
-        # Heartbeats every 40 s keep the bank's token alive ...
-        for _ in range(7):
-            clock.shift(40)
-            assert heartbeat(client).status_code == 204
-        # ... but 5 minutes without a real request end the session.
-        clock.shift(21)  # 301 s after sign-in
-        response = client.get("/dashboard/")
-        assert response.status_code == 302
-        assert response["Location"] == "/login/"
-        assert INACTIVE in client.get("/login/").content.decode()
+def test_heartbeat_is_not_activity(client, clock):
+    # Heartbeats every 40 s keep the bank's token alive ...
+    for _ in range(7):
+        clock.shift(40)
+        assert heartbeat(client).status_code == 204
+    # ... but 5 minutes without a real request end the session.
+    clock.shift(21)  # 301 s after sign-in
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert INACTIVE in client.get("/login/").content.decode()
 
 
 def test_status_polls_are_not_activity(client):
     company = create_company(live=False)
     with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
+        portal_sign_in(client, company.email)
         # The KYC overview polls itself while a step waits for review ...
         for number in range(7):
             clock.shift(40)
@@ -177,23 +174,20 @@ def test_status_polls_are_not_activity(client):
         assert response["HX-Redirect"] == "/login/"
 
 
-def test_real_requests_restart_the_inactivity_clock(client):
-    company = create_company()
-    with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
-        for _ in range(2):
-            for _ in range(6):
-                clock.shift(40)
-                assert heartbeat(client).status_code == 204
-            # 240 s idle: a click on "Stay signed in".
-            assert client.post("/session/keep-alive/", headers=HX).status_code == 204
-        clock.shift(40)
-        assert client.get("/dashboard/").status_code == 200
+def test_real_requests_restart_the_inactivity_clock(client, clock):
+    for _ in range(2):
+        for _ in range(6):
+            clock.shift(40)
+            assert heartbeat(client).status_code == 204
+        # 240 s idle: a click on "Stay signed in".
+        assert client.post("/session/keep-alive/", headers=HX).status_code == 204
+    clock.shift(40)
+    assert client.get("/dashboard/").status_code == 200
 
 
 def test_keep_alive_without_htmx_redirects_back(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     response = client.post("/session/keep-alive/", HTTP_REFERER="http://testserver/dashboard/")
     assert response.status_code == 302
     assert response["Location"] == "http://testserver/dashboard/"
@@ -201,44 +195,35 @@ def test_keep_alive_without_htmx_redirects_back(client):
     assert response["Location"] == "/"
 
 
-def test_inactivity_timeout_signs_out(client):
-    company = create_company()
-    with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
-        clock.shift(301)
-        calls = live_calls()
-        response = client.get("/dashboard/")
-        assert response.status_code == 302
-        assert response["Location"] == "/login/"
-        assert live_calls() == calls  # ended before any upstream call
-        page = client.get("/login/")
-        assert INACTIVE in page.content.decode()
-        assert client.get("/dashboard/")["Location"].startswith("/login/?next=")
+def test_inactivity_timeout_signs_out(client, clock):
+    clock.shift(301)
+    calls = journal_calls("updateUserLive")
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert journal_calls("updateUserLive") == calls  # ended before any upstream call
+    page = client.get("/login/")
+    assert INACTIVE in page.content.decode()
+    assert client.get("/dashboard/")["Location"].startswith("/login/?next=")
 
 
-def test_inactivity_timeout_htmx_gets_a_client_redirect(client):
-    company = create_company()
-    with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
-        clock.shift(301)
-        response = client.get("/dashboard/", headers=HX)
-        assert response["HX-Redirect"] == "/login/"
+def test_inactivity_timeout_htmx_gets_a_client_redirect(client, clock):
+    clock.shift(301)
+    response = client.get("/dashboard/", headers=HX)
+    assert response["HX-Redirect"] == "/login/"
 
 
-def test_heartbeat_after_inactivity_ends_the_session(client):
-    company = create_company()
-    with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
-        clock.shift(301)
-        response = heartbeat(client)
-        assert response["HX-Redirect"] == "/login/?expired=1"
-        assert INACTIVE in client.get("/login/").content.decode()
-        assert client.get("/dashboard/")["Location"].startswith("/login/")
+def test_heartbeat_after_inactivity_ends_the_session(client, clock):
+    clock.shift(301)
+    response = heartbeat(client)
+    assert response["HX-Redirect"] == "/login/?expired=1"
+    assert INACTIVE in client.get("/login/").content.decode()
+    assert client.get("/dashboard/")["Location"].startswith("/login/")
 
 
 def test_revoked_upstream_token_signs_out_on_the_next_page(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     WebToken.objects.update(revoked=True)
     response = client.get("/dashboard/")
     assert response.status_code == 302
@@ -247,34 +232,28 @@ def test_revoked_upstream_token_signs_out_on_the_next_page(client):
     assert client.get("/dashboard/")["Location"].startswith("/login/")
 
 
-def test_lapsed_upstream_token_signs_out_from_the_heartbeat(client):
-    company = create_company()
-    with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
-        clock.shift(40)
-        assert heartbeat(client).status_code == 204
-        # The expire-token staff action of the simulator.
-        WebToken.objects.filter(company=company).update(revoked=True)
-        clock.shift(31)
-        response = heartbeat(client)
-        assert response["HX-Redirect"] == "/login/?expired=1"
-        assert EXPIRED in client.get("/login/").content.decode()
+def test_lapsed_upstream_token_signs_out_from_the_heartbeat(client, clock, live_company):
+    clock.shift(40)
+    assert heartbeat(client).status_code == 204
+    # The expire-token staff action of the simulator.
+    WebToken.objects.filter(company=live_company).update(revoked=True)
+    clock.shift(31)
+    response = heartbeat(client)
+    assert response["HX-Redirect"] == "/login/?expired=1"
+    assert EXPIRED in client.get("/login/").content.decode()
 
 
-def test_lapsed_token_on_a_real_request(client):
+def test_lapsed_token_on_a_real_request(client, clock):
     """A page opened after the token lapsed (no heartbeat ran): signed out, not a 500."""
-    company = create_company()
-    with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
-        clock.shift(90)
-        response = client.get("/dashboard/", headers=HX)
-        assert response["HX-Redirect"] == "/login/"
-        assert EXPIRED in client.get("/login/").content.decode()
+    clock.shift(90)
+    response = client.get("/dashboard/", headers=HX)
+    assert response["HX-Redirect"] == "/login/"
+    assert EXPIRED in client.get("/login/").content.decode()
 
 
 def test_signed_in_pages_are_not_cached(client):
     company = create_company(live=False)
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     for path in ("/onboarding/", "/onboarding/company/"):
         response = client.get(path)
         assert response.status_code == 200
@@ -287,7 +266,7 @@ def test_healthz_makes_no_upstream_call(client):
     assert client.get("/healthz").status_code == 200
     assert JournalEntry.objects.count() == 0
     with time_machine.travel(START, tick=False) as clock:
-        sign_in(client, company.email)
+        portal_sign_in(client, company.email)
         clock.shift(31)  # past the updateUserLive dedupe
         before = JournalEntry.objects.count()
         assert client.get("/healthz").status_code == 200
@@ -296,7 +275,7 @@ def test_healthz_makes_no_upstream_call(client):
 
 def test_heartbeat_checks_csrf(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     strict = Client(enforce_csrf_checks=True)
     strict.cookies["sessionid"] = client.cookies["sessionid"].value
     assert strict.post("/heartbeat/", headers=HX).status_code == 403
@@ -304,7 +283,7 @@ def test_heartbeat_checks_csrf(client):
 
 def test_expired_login_link_from_the_inactivity_dialog_signs_out(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     response = client.get("/login/?expired=1")
     assert response["Location"] == "/login/"
     assert INACTIVE in client.get("/login/").content.decode()
@@ -313,5 +292,5 @@ def test_expired_login_link_from_the_inactivity_dialog_signs_out(client):
 
 def test_login_page_sends_signed_in_visitors_home(client):
     company = create_company()
-    sign_in(client, company.email)
+    portal_sign_in(client, company.email)
     assert client.get("/login/")["Location"] == "/dashboard/"

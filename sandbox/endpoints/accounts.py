@@ -65,9 +65,19 @@ def _check_password_rule(password: str) -> None:
         )
 
 
-def _device(call: Call) -> dict[str, str]:
-    # The examples answer device_model/device_type no request sends: echo them, else "".
-    return {"device_model": call.get("device_model"), "device_type": call.get("device_type")}
+def _code_sent(call: Call, company: Company, unique_id: str) -> dict[str, Any]:
+    """The answer of openAccount and login: a code was emailed for `unique_id`."""
+    return {
+        "status": 1,
+        "is_live": int(company.is_live),
+        "company_name": company.company_name,
+        "unique_id": unique_id,
+        "whitelabel_id": company.whitelabel_id,
+        # The examples answer device_model/device_type no request sends: echo them, else "".
+        "device_model": call.get("device_model"),
+        "device_type": call.get("device_type"),
+        "user_id": company.user_id,
+    }
 
 
 @endpoint("openAccount")
@@ -95,15 +105,7 @@ def open_account(call: Call) -> dict[str, Any]:
         company.save()
     code = issue_otp(company, Otp.Purpose.SIGNUP, company.signup_id)
     _mail_otp(company, code, "Your verification code", "to open your account", "signup_otp")
-    return {
-        "status": 1,
-        "is_live": int(company.is_live),
-        "company_name": company.company_name,
-        "unique_id": company.signup_id,
-        "whitelabel_id": company.whitelabel_id,
-        **_device(call),
-        "user_id": company.user_id,
-    }
+    return _code_sent(call, company, company.signup_id)
 
 
 def _lock_signup(company: Company) -> None:
@@ -174,15 +176,7 @@ def login(call: Call) -> dict[str, Any]:
         raise Reject(WRONG_LOGIN)
     code = issue_otp(company, Otp.Purpose.LOGIN, company.user_id)
     _mail_otp(company, code, "Your sign-in code", "to sign in", "login_otp")
-    return {
-        "status": 1,
-        "is_live": int(company.is_live),
-        "company_name": company.company_name,
-        "unique_id": company.company_unique_id,
-        "whitelabel_id": company.whitelabel_id,
-        **_device(call),
-        "user_id": company.user_id,
-    }
+    return _code_sent(call, company, company.company_unique_id)
 
 
 @endpoint("verifyLogin")

@@ -209,14 +209,23 @@ def _mail_kyc_link(company: Company, director: Director) -> None:
     )
 
 
+def _open_step(status: int, *, pending: str, verified: str) -> None:
+    """Refuse to take a step again while the bank reviews it or once it is verified."""
+    if status == Company.Step.PENDING:
+        raise Reject(pending)
+    if status == Company.Step.VERIFIED:
+        raise Reject(verified)
+
+
 @endpoint("updatecompanydetails", session=True)
 def update_company_details(call: Call) -> dict[str, Any]:
     """Submit the company profile for review."""
     company = call.session_company
-    if company.company_status == Company.Step.PENDING:
-        raise Reject("Company details are already submitted and waiting for review.")
-    if company.company_status == Company.Step.VERIFIED:
-        raise Reject("Company details are already verified.")
+    _open_step(
+        company.company_status,
+        pending="Company details are already submitted and waiting for review.",
+        verified="Company details are already verified.",
+    )
 
     profile: dict[str, str] = {}
     for field, required in COMPANY_FIELDS:
@@ -359,10 +368,11 @@ def _adult_dob(value: str) -> str:
 def add_company_director(call: Call) -> dict[str, Any]:
     """Save the director and send the KYC link."""
     company = call.session_company
-    if company.director_status == Company.Step.PENDING:
-        raise Reject("The director details are already submitted and waiting for verification.")
-    if company.director_status == Company.Step.VERIFIED:
-        raise Reject("The director details are already verified.")
+    _open_step(
+        company.director_status,
+        pending="The director details are already submitted and waiting for verification.",
+        verified="The director details are already verified.",
+    )
 
     values = {field: _text(call.require(field), field) for field in DIRECTOR_FIELDS}
     values["dob"] = _adult_dob(values["dob"])
