@@ -45,7 +45,7 @@ POLL_SECONDS = 10
 # the cap bounds what a forgotten tab asks of the bank.
 MAX_POLLS = 30
 
-TODO, REVIEW, VERIFIED, REJECTED, LATER, OFFER = (
+TO_DO, REVIEW, VERIFIED, REJECTED, LATER, OFFER = (
     "todo",
     "review",
     "verified",
@@ -54,7 +54,7 @@ TODO, REVIEW, VERIFIED, REJECTED, LATER, OFFER = (
     "offer",
 )
 STATE_LABELS = {
-    TODO: gettext_lazy("To do"),
+    TO_DO: gettext_lazy("To do"),
     REVIEW: gettext_lazy("Waiting for review"),
     VERIFIED: gettext_lazy("Verified"),
     REJECTED: gettext_lazy("Rejected"),
@@ -62,11 +62,11 @@ STATE_LABELS = {
     OFFER: gettext_lazy("Waiting for the bank's offer"),
 }
 # company_status / document_status / director_status and additional documents.
-STEP_STATES = {0: TODO, 1: REVIEW, 2: VERIFIED, 3: REJECTED}
+STEP_STATES = {0: TO_DO, 1: REVIEW, 2: VERIFIED, 3: REJECTED}
 # Each company document of getCompanyDocumentStatus: 0 review, 1 verified, 2 rejected.
 DOCUMENT_STATES = {0: REVIEW, 1: VERIFIED, 2: REJECTED}
 DOCUMENT_LABELS = {document.kind: document.label for document in COMPANY_DOCUMENTS}
-ACTION_STATES = (TODO, REJECTED)
+ACTION_STATES = (TO_DO, REJECTED)
 
 
 @dataclass
@@ -132,9 +132,9 @@ def _field_of(message: str, form: Any) -> str | None:
 
 def _company_step(status: CompanyStatus) -> Step:
     url = reverse("kyc-company")
-    state = STEP_STATES.get(status.company_status, TODO)
+    state = STEP_STATES.get(status.company_status, TO_DO)
     step = Step("company", _("Company profile"), state, "")
-    if state == TODO:
+    if state == TO_DO:
         step.text = _(
             "Tell the bank about your company: registration, addresses and how to reach you."
         )
@@ -153,7 +153,7 @@ def _company_step(status: CompanyStatus) -> Step:
 
 
 def _documents_step(status: CompanyStatus, documents: CompanyDocumentStatus | None) -> Step:
-    state = STEP_STATES.get(status.document_status, TODO)
+    state = STEP_STATES.get(status.document_status, TO_DO)
     step = Step("documents", _("Company documents"), state, "")
     for document in documents.documents if documents else ():
         step.items.append(
@@ -163,7 +163,7 @@ def _documents_step(status: CompanyStatus, documents: CompanyDocumentStatus | No
                 reason=document.rejection_reason if document.rejected else "",
             )
         )
-    if state == TODO:
+    if state == TO_DO:
         step.text = _(
             "Upload the business registration document, the ownership structure "
             "and a financial document of the company."
@@ -183,9 +183,9 @@ def _documents_step(status: CompanyStatus, documents: CompanyDocumentStatus | No
 
 def _director_step(status: CompanyStatus) -> Step:
     url = reverse("kyc-directors")
-    state = STEP_STATES.get(status.director_status, TODO)
+    state = STEP_STATES.get(status.director_status, TO_DO)
     step = Step("director", _("Director identity check"), state, "")
-    if state == TODO:
+    if state == TO_DO:
         step.text = _(
             "Tell the bank who runs the company. The bank then sends a link to check "
             "the director's identity."
@@ -222,13 +222,13 @@ def _additional_step(status: CompanyStatus) -> Step | None:
         Item(
             title=doc.title,
             description=doc.description,
-            state=STEP_STATES.get(doc.status, TODO),
+            state=STEP_STATES.get(doc.status, TO_DO),
             reason=doc.rejection_reason if doc.status == 3 else "",
         )
         for doc in documents
     ]
     states = {item.state for item in items}
-    state = next((s for s in (REJECTED, TODO, REVIEW) if s in states), VERIFIED)
+    state = next((s for s in (REJECTED, TO_DO, REVIEW) if s in states), VERIFIED)
     step = Step("additional", _("Additional documents"), state, "", items=items)
     if state in ACTION_STATES:
         step.text = _("The bank needs more documents from you.")
@@ -364,11 +364,11 @@ def company(request: HttpRequest) -> HttpResponse:
     status = get_client().get_company_status(session)
     if status.is_live:
         return _to_dashboard(request)
-    state = STEP_STATES.get(status.company_status, TODO)
+    state = STEP_STATES.get(status.company_status, TO_DO)
     editable = state in ACTION_STATES
     initial = (
         CompanyDetailsForm.initial_from(status.company, status.phone_number)
-        if state != TODO
+        if state != TO_DO
         else {}
     )
     if request.method == "POST" and editable:
@@ -416,7 +416,7 @@ def directors(request: HttpRequest) -> HttpResponse:
     status = get_client().get_company_status(session)
     if status.is_live:
         return _to_dashboard(request)
-    state = STEP_STATES.get(status.director_status, TODO)
+    state = STEP_STATES.get(status.director_status, TO_DO)
     editable = state in ACTION_STATES
     director = _saved_director(session, status)
     initial = DirectorForm.initial_from(director) if director and state == REJECTED else {}

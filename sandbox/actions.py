@@ -641,7 +641,7 @@ def seed_demo(
 
 
 def _approve_profile(company: Company) -> str:
-    if company.company_status == Company.Step.TODO:
+    if company.company_status == Company.Step.TO_DO:
         raise ActionError("The company profile cannot be approved: nothing submitted.")
     if company.company_status == Company.Step.VERIFIED:
         raise ActionError("The company profile is already verified.")
@@ -667,7 +667,7 @@ def _approve_documents(company: Company) -> str:
 
 
 def _approve_director(company: Company) -> str:
-    if company.director_status == Company.Step.TODO or not hasattr(company, "director"):
+    if company.director_status == Company.Step.TO_DO or not hasattr(company, "director"):
         raise ActionError("The director cannot be approved: nothing submitted.")
     if company.director_status == Company.Step.VERIFIED:
         raise ActionError("The director is already verified.")
@@ -728,7 +728,7 @@ def reject(*, email: str, what: str, reason: str) -> None:
     reason = _text(reason, "reason")[:500]
 
     if what == "profile":
-        if company.company_status == Company.Step.TODO:
+        if company.company_status == Company.Step.TO_DO:
             raise ActionError("The company profile cannot be rejected: nothing submitted.")
         if company.company_status == Company.Step.REJECTED:
             raise ActionError("The company profile is already rejected.")
@@ -738,7 +738,7 @@ def reject(*, email: str, what: str, reason: str) -> None:
         text = f"Your company profile has been rejected: {reason}. Please submit it again."
     elif what == "director":
         director = Director.objects.filter(company=company).first()
-        if company.director_status == Company.Step.TODO or director is None:
+        if company.director_status == Company.Step.TO_DO or director is None:
             raise ActionError("The director cannot be rejected: nothing submitted.")
         if company.director_status == Company.Step.REJECTED:
             raise ActionError("The director is already rejected.")

@@ -27,7 +27,7 @@ class Company(models.Model):
 
     class Step(models.IntegerChoices):
         # company_status / document_status (getCompanyStatus note)
-        TODO = 0, _("to do")
+        TO_DO = 0, _("to do")
         PENDING = 1, _("awaiting verification")
         VERIFIED = 2, _("verified")
         REJECTED = 3, _("rejected")
@@ -45,10 +45,10 @@ class Company(models.Model):
 
     # The fields of updatecompanydetails as last submitted (strings, as sent).
     profile = models.JSONField(default=dict, blank=True)
-    company_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TODO)
+    company_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TO_DO)
     reject_reason = models.CharField(max_length=500, blank=True)
-    document_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TODO)
-    director_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TODO)
+    document_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TO_DO)
+    director_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TO_DO)
     plan = models.ForeignKey("Plan", null=True, blank=True, on_delete=models.SET_NULL)
 
     created = models.DateTimeField(default=timezone.now)

@@ -353,7 +353,7 @@ def test_company_details_errors_name_the_field(transport, session, company, chan
     with pytest.raises(ApiError, match=field):
         transport.call("updatecompanydetails", details(**changes), session=session)
     company.refresh_from_db()
-    assert company.company_status == Company.Step.TODO
+    assert company.company_status == Company.Step.TO_DO
 
 
 def test_company_details_accept_the_optional_fields_missing_and_a_size_by_name(
