@@ -10,6 +10,7 @@ urlpatterns = [
     path("mailbox.json", views.mailbox_json, name="mailbox-json"),
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:pk>/", views.mailbox_message, name="mailbox-message"),
+    path("kyc/<str:kyc_id>", views.director_kyc, name="director-kyc"),
     # The staff console (Django staff users only).
     path("console/", console.index, name="console"),
     path("console/login/", console.login_view, name="console-login"),

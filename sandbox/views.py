@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from sandbox import api
-from sandbox.models import Mail
+from sandbox.models import Director, Mail
 
 MAILBOX_LIMIT = 100
 
@@ -66,3 +66,13 @@ def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     """One email with its body, links clickable."""
     mail = get_object_or_404(Mail, pk=pk)
     return render(request, "sandbox/mailbox_message.html", {"mail": mail})
+
+
+@require_GET
+def director_kyc(request: HttpRequest, kyc_id: str) -> HttpResponse:
+    """Where the emailed KYC link lands: the real bank's identity check is not simulated.
+
+    Staff decide the outcome in the console, as the bank's compliance team would.
+    """
+    director = get_object_or_404(Director.objects.select_related("company"), kyc_id=kyc_id)
+    return render(request, "sandbox/director_kyc.html", {"director": director})

@@ -15,7 +15,8 @@ from codego.errors import ApiError, UpstreamUnavailable
 from portal import brand as portal_brand
 from portal import errors
 from sandbox import reference
-from sandbox.models import Fault, Mail
+from sandbox.models import Director, Fault, Mail
+from tests.conftest import create_company
 
 # A test-only URLconf: the project's, plus /brand.css (wired by the lead in portal/urls.py).
 urlpatterns = [
@@ -508,3 +509,25 @@ def test_the_mailbox_links_each_email_and_an_unknown_email_is_a_404(mailbox_page
     mail = make_mail("a@acme.test", "Hello", 1)
     assert f'href="/sandbox/mailbox/{mail.pk}/"' in html(mailbox_page())
     assert client.get("/sandbox/mailbox/999999/").status_code == 404
+
+
+def test_the_emailed_kyc_link_explains_the_sandbox_and_points_to_the_console(client, db):
+    company = create_company("kyc-link@acme.test", live=False)
+    director = Director.objects.create(
+        company=company,
+        role="director",
+        first_name="Ann",
+        last_name="Peeters",
+        country="11",
+        address_country="11",
+        address="Street 1",
+        city="Ghent",
+        zipcode="9000",
+        gender="female",
+    )
+    response = client.get(f"/sandbox/kyc/{director.kyc_id}")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ann Peeters, director of Acme Trading Ltd" in page
+    assert f"/sandbox/console/companies/{company.pk}/" in page
+    assert client.get("/sandbox/kyc/unknown").status_code == 404
