@@ -6,29 +6,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import RequestFactory, override_settings
-from django.urls import include, path
+from django.test import RequestFactory
 from django.utils import timezone
 
-import portal.urls
 from codego.errors import ApiError, UpstreamUnavailable
 from portal import brand as portal_brand
 from portal import errors
 from sandbox import reference
 from sandbox.models import Director, Fault, Mail
 from tests.conftest import create_company
-
-# A test-only URLconf: the project's, plus /brand.css (wired by the lead in portal/urls.py).
-urlpatterns = [
-    path("brand.css", portal_brand.brand_css, name="brand-css"),
-    path("", include(portal.urls.urlpatterns)),
-]
-handler400 = portal.urls.handler400
-handler403 = portal.urls.handler403
-handler404 = portal.urls.handler404
-handler500 = portal.urls.handler500
-
-WITH_BRAND_CSS = override_settings(ROOT_URLCONF=__name__)
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
@@ -230,7 +216,6 @@ def test_messages_are_announced_by_level(db):
 # ------------------------------------------------------------------------------
 
 
-@WITH_BRAND_CSS
 def test_brand_css_is_linked_after_portal_css_with_a_version(mailbox_page):
     page = html(mailbox_page())
     portal_css = page.index('href="/static/css/portal.css"')
@@ -238,7 +223,6 @@ def test_brand_css_is_linked_after_portal_css_with_a_version(mailbox_page):
     assert portal_css < brand_css
 
 
-@WITH_BRAND_CSS
 def test_brand_css_is_css_with_the_brand_accent_and_white_text_on_it(client, db):
     response = client.get("/brand.css")
     assert response.status_code == 200
