@@ -103,6 +103,17 @@ def _code_context(form: Any, email: str, **extra: Any) -> dict[str, Any]:
     return {"form": form, "email": email, "mailbox_url": _mailbox_url(email), **extra}
 
 
+def _password_login(request: HttpRequest, email: str, password: str, wrong: str) -> tuple[Any, str]:
+    """Call `login`, which emails a sign-in code; on failure, the message to show."""
+    try:
+        return get_client().login(email=email, password=password), ""
+    except ApiError:
+        throttle.record_failure(request, email)
+        return None, wrong
+    except CodegoError:
+        return None, _unavailable()
+
+
 def _after_sign_in(request: HttpRequest, next_url: str | None = None) -> str:
     if portal_session.is_live(request):
         return portal_session.safe_next(request, next_url) or reverse("banking:dashboard")
@@ -256,14 +267,12 @@ def login(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"]
         if _throttled(request, form, email):
             return _page(request, "onboarding/login.html", {"form": form})
-        try:
-            started = get_client().login(email=email, password=form.cleaned_data["password"])
-        except ApiError:
-            throttle.record_failure(request, email)
-            # One message for an unknown address and a wrong password.
-            form.add_error(None, _("Wrong email or password."))
-        except CodegoError:
-            form.add_error(None, _unavailable())
+        # One message for an unknown address and a wrong password.
+        started, error = _password_login(
+            request, email, form.cleaned_data["password"], _("Wrong email or password.")
+        )
+        if error:
+            form.add_error(None, error)
         else:
             # A fresh key once the password is right (fixation), another at the OTP.
             if portal_session.is_signed_in(request):
@@ -319,13 +328,14 @@ def login_resend(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
     if refusal:
         messages.error(request, refusal)
     elif form.is_valid():
-        try:
-            started = get_client().login(email=email, password=form.cleaned_data["password"])
-        except ApiError:
-            throttle.record_failure(request, email)
-            messages.error(request, _("Wrong password. No new code was sent."))
-        except CodegoError:
-            messages.error(request, _unavailable())
+        started, error = _password_login(
+            request,
+            email,
+            form.cleaned_data["password"],
+            _("Wrong password. No new code was sent."),
+        )
+        if error:
+            messages.error(request, error)
         else:
             request.session[PENDING_LOGIN] = {**pending, "user_id": started.user_id}
             messages.success(request, _("We sent a new code to %(email)s.") % {"email": email})

@@ -103,7 +103,13 @@ def submitted_company(
     company.save()
     submit_documents(company)
     company.refresh_from_db()
-    Director.objects.create(
+    add_director(company)
+    return company
+
+
+def add_director(company: Company) -> Director:
+    """The director a company declared with addcompanydirector."""
+    return Director.objects.create(
         company=company,
         role="director",
         first_name="Ann",
@@ -115,7 +121,6 @@ def submitted_company(
         zipcode="9000",
         gender="female",
     )
-    return company
 
 
 def sign_in(company: Company) -> Credentials:

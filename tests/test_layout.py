@@ -13,8 +13,8 @@ from codego.errors import ApiError, UpstreamUnavailable
 from portal import brand as portal_brand
 from portal import errors
 from sandbox import reference
-from sandbox.models import Director, Fault, Mail
-from tests.conftest import create_company
+from sandbox.models import Fault, Mail
+from tests.conftest import add_director, create_company
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
@@ -497,18 +497,7 @@ def test_the_mailbox_links_each_email_and_an_unknown_email_is_a_404(mailbox_page
 
 def test_the_emailed_kyc_link_explains_the_sandbox_and_points_to_the_console(client, db):
     company = create_company("kyc-link@acme.test", live=False)
-    director = Director.objects.create(
-        company=company,
-        role="director",
-        first_name="Ann",
-        last_name="Peeters",
-        country="11",
-        address_country="11",
-        address="Street 1",
-        city="Ghent",
-        zipcode="9000",
-        gender="female",
-    )
+    director = add_director(company)
     response = client.get(f"/sandbox/kyc/{director.kyc_id}")
     page = response.content.decode()
     assert response.status_code == 200
