@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 
 from codego.client import get_client
-from portal import session as portal_session
-from portal.session import signed_in_required
+from portal.pages import Company, render_page, signed_in_view
 
 
 def format_iban(iban: str) -> str:
@@ -17,14 +14,10 @@ def format_iban(iban: str) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
-@signed_in_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    if not portal_session.is_live(request):
-        return HttpResponseRedirect(reverse("kyc-overview"))
-    session = portal_session.credentials(request)
-    assert session is not None
+@signed_in_view(live=True)
+def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
     # SessionExpired and outages are handled by portal.middleware.CodegoErrorMiddleware.
-    ibans = get_client().iban_list(session)
+    ibans = get_client().iban_list(company.credentials)
     accounts = [
         {
             "iban_id": item.iban_id,
@@ -36,8 +29,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for item in ibans
     ]
-    return render(
-        request,
-        "banking/dashboard.html",
-        {"company_name": portal_session.company_name(request), "ibans": accounts},
+    return render_page(
+        request, "banking/dashboard.html", {"company_name": company.name, "ibans": accounts}
     )

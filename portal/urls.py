@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("onboarding.kyc_urls")),
     path("", include("onboarding.document_urls")),
     path("", include("banking.urls")),
+    path("crypto/", include("crypto_wallets.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

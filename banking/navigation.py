@@ -1,0 +1,64 @@
+"""The signed-in navigation: one list of sections, the current one marked.
+
+A section whose route is not installed is left out (Crypto, when the app is off).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    url_name: str
+    label: str | Promise
+    icon: str  # the id of a <symbol> in templates/banking/_icons.html
+
+
+SECTIONS = (
+    Section("banking:dashboard", _("Dashboard"), "home"),
+    Section("banking:accounts", _("Accounts"), "bank"),
+    Section("banking:payment-new", _("Payments"), "send"),
+    Section("banking:transactions", _("Transactions"), "list"),
+    Section("banking:beneficiaries", _("Beneficiaries"), "people"),
+    Section("banking:statements", _("Statements"), "doc"),
+    Section("banking:cards", _("Cards"), "card"),
+    Section("crypto:overview", _("Crypto"), "coin"),
+    Section("banking:notifications", _("Notifications"), "bell"),
+    Section("banking:profile", _("Profile"), "user"),
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str | Promise
+    icon: str
+    current: bool
+    badge: int = 0
+
+
+def _items(request: HttpRequest) -> list[NavItem]:
+    items = []
+    for section in SECTIONS:
+        try:
+            url = reverse(section.url_name)
+        except NoReverseMatch:
+            continue
+        # A section owns every page under its first path segment (/payments/…).
+        segment = "/" + url.strip("/").split("/")[0] + "/"
+        items.append(NavItem(url, section.label, section.icon, request.path.startswith(segment)))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """`nav_items` for the banking shell; empty outside signed-in live pages."""
+    company = getattr(request, "company", None)
+    if company is None or not company.is_live:
+        return {"nav_items": []}
+    return {"nav_items": _items(request)}
