@@ -1,0 +1,63 @@
+"""Money and account numbers as a bank prints them, in the active locale.
+
+    {% load money %}
+    {{ trx.amount|money:trx.currency }}        1,234.50 EUR
+    {{ amount|signed_money:"EUR" }}             +10.00 EUR, −1,234.50 EUR
+    {{ iban.iban|iban_groups }}                BE71 0961 2345 6769
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+NBSP = "\u00a0"
+MINUS = "\u2212"  # a real minus sign: screen readers say "minus", and it aligns with "+"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def format_amount(value: Any, places: int = 2) -> str:
+    """A localized amount with grouping and `places` decimals ("" when not a number)."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    return number_format(abs(amount), places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def money(value: Any, currency: str = "EUR") -> str:
+    """1234.5 → "1,234.50 EUR"; a negative amount keeps its minus sign."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    sign = MINUS if amount < 0 else ""
+    return f"{sign}{format_amount(amount)}{NBSP}{(currency or 'EUR').upper()}"
+
+
+@register.filter
+def signed_money(value: Any, currency: str = "EUR") -> str:
+    """Like `money` with an explicit "+" for positive amounts (credits)."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    sign = MINUS if amount < 0 else "+" if amount > 0 else ""
+    return f"{sign}{format_amount(amount)}{NBSP}{(currency or 'EUR').upper()}"
+
+
+@register.filter
+def iban_groups(value: Any) -> str:
+    """An IBAN in groups of four characters, as printed on paper."""
+    compact = "".join(str(value or "").split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
