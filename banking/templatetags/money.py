@@ -1,9 +1,9 @@
 """Money and account numbers as a bank prints them, in the active locale.
 
-    {% load money %}
-    {{ trx.amount|money:trx.currency }}        1,234.50 EUR
-    {{ amount|signed_money:"EUR" }}             +10.00 EUR, −1,234.50 EUR
-    {{ iban.iban|iban_groups }}                BE71 0961 2345 6769
+{% load money %}
+{{ trx.amount|money:trx.currency }}        1,234.50 EUR
+{{ amount|signed_money:"EUR" }}             +10.00 EUR, or a minus sign
+{{ iban.iban|iban_groups }}                BE71 0961 2345 6769
 """
 
 from __future__ import annotations
