@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # `make run` is a local demo: debug on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test lint format install install-dev chromium bench clean
+.PHONY: run serve test test-services load lint format install install-dev chromium bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ run: install
 	@echo "Console: http://127.0.0.1:8000/sandbox/console/ (staff login: $(PY) manage.py sandbox create-staff --username staff --password <choose one>)"
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# Production: static files collected and hashed, migrations, then gunicorn.
+# Reads DEBUG (false), SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CACHE_URL, PORT,
+# WEB_CONCURRENCY and the CODEGO_* / SANDBOX_* variables (README, "Production").
+SERVE_ENV := DEBUG=$${DEBUG:-false}
+serve: install
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn portal.wsgi:application --config portal/gunicorn_conf.py
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -44,6 +53,14 @@ format: install-dev
 
 test: install-dev chromium lint
 	$(PY) -m pytest
+
+# The whole suite again on a real PostgreSQL and Redis (Debian packages, loopback).
+test-services: install-dev chromium
+	scripts/with-services.sh $(PY) -m pytest -q
+
+# Load test: 50 companies on `make serve` (locust, headless, bounded, loopback only).
+load: install-dev
+	$(PY) bench/load.py
 
 bench: install
 	$(PY) bench/upstream_calls.py

@@ -52,7 +52,13 @@ def _items(request: HttpRequest) -> list[NavItem]:
             continue
         # A section owns every page under its first path segment (/payments/…).
         segment = "/" + url.strip("/").split("/")[0] + "/"
-        items.append(NavItem(url, section.label, section.icon, request.path.startswith(segment)))
+        current = request.path.startswith(segment)
+        badge = 0
+        if section.url_name == "banking:notifications":
+            from banking.notifications import unread_count  # its models load after apps
+
+            badge = unread_count(request)
+        items.append(NavItem(url, section.label, section.icon, current, badge))
     return items
 
 

@@ -2,12 +2,64 @@
 
 from django.urls import path
 
-from banking import views
+from banking import (
+    accounts,
+    beneficiaries,
+    cards,
+    notifications,
+    payments,
+    profile,
+    statements,
+    transaction_export,
+    transactions,
+    views,
+)
 
 app_name = "banking"
 
 urlpatterns = [
     # -- money out: dashboard, accounts, beneficiaries, payments ---------------
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("accounts/", accounts.accounts, name="accounts"),
+    path("accounts/new/", accounts.account_new, name="account-new"),
+    path("beneficiaries/", beneficiaries.beneficiaries, name="beneficiaries"),
+    path("beneficiaries/new/", beneficiaries.beneficiary_new, name="beneficiary-new"),
+    path("beneficiaries/iban-check/", beneficiaries.iban_check, name="iban-check"),
+    path(
+        "beneficiaries/<str:beneficiaries_id>/delete/",
+        beneficiaries.beneficiary_delete,
+        name="beneficiary-delete",
+    ),
+    path("payments/new/", payments.payment_new, name="payment-new"),
+    path("payments/<str:key>/review/", payments.payment_review, name="payment-review"),
+    path("payments/<str:unique_id>/confirm/", payments.payment_confirm, name="payment-confirm"),
+    path("payments/<str:unique_id>/resend/", payments.payment_resend, name="payment-resend"),
     # -- history and papers: transactions, statements, notifications, profile, cards
+    path("transactions/", transactions.transaction_list, name="transactions"),
+    path(
+        "transactions/export.csv",
+        transaction_export.transactions_export,
+        name="transactions-export",
+    ),
+    path("transactions/<str:unique_id>/", transactions.transaction_detail, name="transaction"),
+    path(
+        "transactions/<str:unique_id>/document/",
+        transactions.transaction_document,
+        name="transaction-document",
+    ),
+    path(
+        "transactions/<str:unique_id>/invoice/",
+        transactions.transaction_invoice,
+        name="transaction-invoice",
+    ),
+    path(
+        "transactions/<str:unique_id>/receipt/",
+        transactions.transaction_receipt,
+        name="transaction-receipt",
+    ),
+    path("statements/", statements.statements, name="statements"),
+    path("statements/print/", statements.statement_print, name="statement-print"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("profile/", profile.profile, name="profile"),
+    path("cards/", cards.cards, name="cards"),
 ]

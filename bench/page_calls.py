@@ -31,6 +31,7 @@ os.environ.update(
         "SECRET_KEY": "bench-only-secret-key",
         "DATABASE_URL": f"sqlite:///{WORKDIR / 'pages.sqlite3'}",
         "CODEGO_API_URL": "sandbox:",
+        "SANDBOX_ENABLED": "true",
         "SANDBOX_RATE_LIMIT": "1000000",
         "CODEGO_RATE_LIMIT": "1000000",
         "SANDBOX_TOKEN_TTL": "3600",
@@ -49,10 +50,10 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from sandbox import actions  # noqa: E402
+from sandbox import demo  # noqa: E402
 from sandbox.models import JournalEntry, Mail  # noqa: E402
 
-LIVE_PAGES = ["/dashboard/"]
+LIVE_PAGES = ["/dashboard/", "/crypto/", "/crypto/btc/"]
 ONBOARDING_PAGES = [
     "/onboarding/",
     "/onboarding/company/",
@@ -105,8 +106,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)  # production static storage
-    actions.seed_demo(email="pages@codego.test", password="Pages-pass-2026")
-    onboarding = actions.seed_demo(email="kyc@codego.test", password="Kyc-pass-2026")
+    demo.seed_demo(email="pages@codego.test", password="Pages-pass-2026")
+    onboarding = demo.seed_demo(email="kyc@codego.test", password="Kyc-pass-2026")
     onboarding.is_live = False
     onboarding.save()
 

@@ -34,6 +34,7 @@ os.environ.update(
         "SECRET_KEY": "bench-only-secret-key",
         "DATABASE_URL": f"sqlite:///{WORKDIR / 'bench.sqlite3'}",
         "CODEGO_API_URL": "sandbox:",
+        "SANDBOX_ENABLED": "true",
         "SANDBOX_RATE_LIMIT": "1000000",
         "SANDBOX_TOKEN_TTL": "3600",
         "CODEGO_LOG_LEVEL": "WARNING",
@@ -50,8 +51,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from codego.transport import Credentials, Transport  # noqa: E402
-from sandbox import actions  # noqa: E402
+from codego.transport import Transport  # noqa: E402
+from codego.types import Credentials  # noqa: E402
+from sandbox import demo  # noqa: E402
 from sandbox.models import Mail  # noqa: E402
 
 MIX = ["dashboard", "iban_transaction", "getCountriesList", "updateUserLive"]
@@ -109,7 +111,7 @@ def main() -> None:
     calls = parser.parse_args().calls
 
     call_command("migrate", verbosity=0)
-    company = actions.seed_demo(email="bench@codego.test", password="Bench-pass-2026")
+    company = demo.seed_demo(email="bench@codego.test", password="Bench-pass-2026")
     print(
         f"seeded {company.company_name}: {company.ibans.count()} IBANs, "
         f"{sum(i.transactions.count() for i in company.ibans.all())} transactions"

@@ -4,7 +4,7 @@ Views call `get_client()` (typed methods, one per endpoint) and
 `codego.reference` (cached reference lists), and catch `codego.errors`.
 """
 
-from codego.client import ENDPOINT_METHODS, CodegoClient, get_client
+from codego.client import CodegoClient, get_client
 from codego.errors import (
     AccessDenied,
     ApiError,
@@ -17,10 +17,9 @@ from codego.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from codego.transport import Credentials, Upload
+from codego.types import Credentials, Upload
 
 __all__ = [
-    "ENDPOINT_METHODS",
     "AccessDenied",
     "ApiError",
     "CodegoClient",

@@ -1,7 +1,8 @@
 """The Codego API as typed Python: one method per endpoint of the API reference.
 
 `CodegoClient` adds to `Transport` one method per endpoint of
-`docs/codego-api/endpoints.json`, named as the endpoint in snake_case words.
+`docs/codego-api/endpoints.json`, named in `codego.endpoints.SPECS`, each
+parsing its own answer into the type it declares.
 Session calls take `session: Credentials` first; every other input is
 keyword-only and named as the API's field. Where the reference contradicts
 itself, the method sends what its curl example sends. Answers come back as the
@@ -15,76 +16,30 @@ from __future__ import annotations
 import threading
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
 
 from codego import types as t
-from codego.transport import Credentials, Transport, Upload
-
-# Endpoint name (path segment) -> method name, for all 47 endpoints.
-ENDPOINT_METHODS: dict[str, str] = {
-    "configSetting": "config_setting",
-    "posPlan": "pos_plan",
-    "getCountriesList": "get_countries_list",
-    "getPhoneCode": "get_phone_code",
-    "getindustries": "get_industries",
-    "getCompanySizesList": "get_company_sizes_list",
-    "getCompanyLegalFormsList": "get_company_legal_forms_list",
-    "getRole": "get_role",
-    "getSourcefund": "get_source_fund",
-    "getPlan": "get_plan",
-    "verifygooglecaptcha": "verify_google_captcha",
-    "openAccount": "open_account",
-    "verifyemailotp": "verify_email_otp",
-    "login": "login",
-    "verifyLogin": "verify_login",
-    "updatecompanydetails": "update_company_details",
-    "uploadCompanyDocument": "upload_company_document",
-    "getCompanyDocumentStatus": "get_company_document_status",
-    "getCompanyStatus": "get_company_status",
-    "addcompanydirector": "add_company_director",
-    "sendkyclink": "send_kyc_link",
-    "uploadadditionaldoc": "upload_additional_doc",
-    "dashboard": "dashboard",
-    "profile_details": "profile_details",
-    "iban_list": "iban_list",
-    "createIban": "create_iban",
-    "addbeneficary": "add_beneficiary",
-    "beneficiaries_list": "beneficiaries_list",
-    "beneficiaries_delete": "beneficiaries_delete",
-    "iban_sendmoney": "iban_send_money",
-    "iban_confirmotp": "iban_confirm_otp",
-    "iban_transaction": "iban_transaction",
-    "iban_transaction_detail": "iban_transaction_detail",
-    "iban_uploadtrxdoc": "iban_upload_trx_doc",
-    "downloadinvoice": "download_invoice",
-    "bankstatement": "bank_statement",
-    "getAllwallet": "get_all_wallet",
-    "getTrxlastest": "get_trx_latest",
-    "crypto_wallet": "crypto_wallet",
-    "getTrxcoin": "get_trx_coin",
-    "getSelectPlan": "get_select_plan",
-    "notification": "notification",
-    "updateUserLive": "update_user_live",
-    "ibanacceptrejectplan": "iban_accept_reject_plan",
-    "forgotpassword": "forgot_password",
-    "resetpassword": "reset_password",
-    "logout": "logout",
-}
+from codego.transport import Transport
+from codego.types import Credentials, Upload
 
 CENT = Decimal("0.01")
 
 
-def money(amount: Decimal | int | str) -> str:
-    """An amount as the API prints it: a string with two decimals ("10.00").
+def cents(amount: Decimal | int | str) -> Decimal:
+    """An amount rounded to the cent (half up, as the bank prints it).
 
     Never a float: binary floats cannot hold cents exactly.
     """
     if isinstance(amount, float):
         raise TypeError("amounts must be Decimal, not float")
-    return str(Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP))
+    return Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(amount: Decimal | int | str) -> str:
+    """An amount as the API prints it: a string with two decimals ("10.00")."""
+    return str(cents(amount))
 
 
 def api_date(value: date | str) -> str:
@@ -101,80 +56,80 @@ def _gender(value: str) -> str:
 class CodegoClient(Transport):
     """Typed calls to the Codego Business BaaS API."""
 
-    def _get(
-        self,
-        name: str,
-        data: dict[str, Any] | None = None,
-        *,
-        session: Credentials | None = None,
-        files: dict[str, Upload] | None = None,
-    ) -> Any:
-        return t.parse(name, self.call(name, data, session=session, files=files))
-
     # -- reference data (public) -------------------------------------------
 
     def config_setting(self) -> t.Brand:
-        return self._get("configSetting")
+        return t.Brand.from_api(self.call("configSetting"))
 
     def pos_plan(self) -> t.PosPlan:
-        return self._get("posPlan")
+        return t.PosPlan.from_api(self.call("posPlan"))
 
     def get_countries_list(self) -> list[t.Country]:
-        return self._get("getCountriesList")
+        return t.Country.list_from_api(self.call("getCountriesList"))
 
     def get_phone_code(self) -> list[t.PhoneCode]:
-        return self._get("getPhoneCode")
+        return t.PhoneCode.list_from_api(self.call("getPhoneCode"))
 
     def get_industries(self) -> list[t.Industry]:
-        return self._get("getindustries")
+        return t.Industry.list_from_api(self.call("getindustries"))
 
     def get_company_sizes_list(self) -> list[t.Option]:
-        return self._get("getCompanySizesList")
+        return t.Option.list_from_api(self.call("getCompanySizesList"))
 
     def get_company_legal_forms_list(self) -> list[t.Option]:
-        return self._get("getCompanyLegalFormsList")
+        return t.Option.list_from_api(self.call("getCompanyLegalFormsList"))
 
     def get_role(self) -> list[t.Role]:
-        return self._get("getRole")
+        return t.Role.list_from_api(self.call("getRole"))
 
     def get_source_fund(self) -> list[str]:
-        return self._get("getSourcefund")
+        return t.source_funds_from_api(self.call("getSourcefund"))
 
     def get_plan(self) -> t.PlanCatalogue:
-        return self._get("getPlan")
+        return t.PlanCatalogue.from_api(self.call("getPlan"))
 
     def verify_google_captcha(self, *, g_recaptcha_response: str) -> t.Message:
-        return self._get("verifygooglecaptcha", {"g_recaptcha_response": g_recaptcha_response})
+        return t.Message.from_api(
+            self.call("verifygooglecaptcha", {"g_recaptcha_response": g_recaptcha_response})
+        )
 
     # -- sign-up and sign-in (public) ---------------------------------------
 
     def open_account(self, *, company_name: str, email: str) -> t.SignupStarted:
-        return self._get("openAccount", {"company_name": company_name, "email": email})
+        return t.SignupStarted.from_api(
+            self.call("openAccount", {"company_name": company_name, "email": email})
+        )
 
     def verify_email_otp(self, *, unique_id: str, email_otp: str) -> t.SignedIn:
-        return self._get("verifyemailotp", {"unique_id": unique_id, "email_otp": email_otp})
+        return t.SignedIn.from_api(
+            self.call("verifyemailotp", {"unique_id": unique_id, "email_otp": email_otp})
+        )
 
     def login(self, *, email: str, password: str) -> t.LoginStarted:
-        return self._get("login", {"email": email, "password": password})
+        return t.LoginStarted.from_api(self.call("login", {"email": email, "password": password}))
 
     def verify_login(self, *, user_id: str, otp: str) -> t.SignedIn:
-        return self._get("verifyLogin", {"user_id": user_id, "otp": otp})
+        return t.SignedIn.from_api(self.call("verifyLogin", {"user_id": user_id, "otp": otp}))
 
     def forgot_password(self, *, email: str) -> t.PasswordResetStarted:
-        return self._get("forgotpassword", {"email": email})
+        return t.PasswordResetStarted.from_api(self.call("forgotpassword", {"email": email}))
 
     def reset_password(
         self, *, unique_id: str, user_id: str, code: str, password: str
     ) -> t.Message:
-        return self._get(
-            "resetpassword",
-            {"password": password, "code": code, "unique_id": unique_id, "user_id": user_id},
+        return t.Message.from_api(
+            self.call(
+                "resetpassword",
+                {"password": password, "code": code, "unique_id": unique_id, "user_id": user_id},
+            )
         )
 
     def iban_accept_reject_plan(self, *, requestid: str, type: str) -> t.Message:
         # The curl sends "requestid"; the table says "unique_id", the prose
         # "request_id". We send the curl's name.
-        return self._get("ibanacceptrejectplan", {"requestid": requestid, "type": type})
+        return t.Message.from_api(
+            self.call("ibanacceptrejectplan", {"requestid": requestid, "type": type})
+        )
 
     # -- onboarding (session) ----------------------------------------------
 
@@ -227,7 +182,7 @@ class CodegoClient(Transport):
             "phonecode": str(phonecode),
             "phone": phone,
         }
-        return self._get("updatecompanydetails", data, session=session)
+        return t.Message.from_api(self.call("updatecompanydetails", data, session=session))
 
     def upload_company_document(
         self,
@@ -247,13 +202,15 @@ class CodegoClient(Transport):
             }.items()
             if upload is not None
         }
-        return self._get("uploadCompanyDocument", session=session, files=files)
+        return t.Message.from_api(self.call("uploadCompanyDocument", session=session, files=files))
 
     def get_company_document_status(self, session: Credentials) -> t.CompanyDocumentStatus:
-        return self._get("getCompanyDocumentStatus", session=session)
+        return t.CompanyDocumentStatus.from_api(
+            self.call("getCompanyDocumentStatus", session=session)
+        )
 
     def get_company_status(self, session: Credentials) -> t.CompanyStatus:
-        return self._get("getCompanyStatus", session=session)
+        return t.CompanyStatus.from_api(self.call("getCompanyStatus", session=session))
 
     def add_company_director(
         self,
@@ -285,35 +242,39 @@ class CodegoClient(Transport):
             "zipcode": zipcode,
             "gender": _gender(gender),
         }
-        return self._get("addcompanydirector", data, session=session)
+        return t.Message.from_api(self.call("addcompanydirector", data, session=session))
 
     def send_kyc_link(self, session: Credentials) -> t.Message:
-        return self._get("sendkyclink", session=session)
+        return t.Message.from_api(self.call("sendkyclink", session=session))
 
     def upload_additional_doc(
         self, session: Credentials, *, unique_id: str, addition_doc: Upload
     ) -> t.Message:
-        return self._get(
-            "uploadadditionaldoc",
-            {"unique_id": unique_id},
-            session=session,
-            files={"addition_doc": addition_doc},
+        return t.Message.from_api(
+            self.call(
+                "uploadadditionaldoc",
+                {"unique_id": unique_id},
+                session=session,
+                files={"addition_doc": addition_doc},
+            )
         )
 
     # -- accounts, beneficiaries, transfers (session) ------------------------
 
     def dashboard(self, session: Credentials, *, iban_id: str | None = None) -> t.Dashboard:
         # The table lists iban_id (details of one IBAN); the curl omits it.
-        return self._get("dashboard", {"iban_id": iban_id or None}, session=session)
+        return t.Dashboard.from_api(
+            self.call("dashboard", {"iban_id": iban_id or None}, session=session)
+        )
 
     def profile_details(self, session: Credentials) -> t.Profile:
-        return self._get("profile_details", session=session)
+        return t.Profile.from_api(self.call("profile_details", session=session))
 
     def iban_list(self, session: Credentials) -> list[t.Iban]:
-        return self._get("iban_list", session=session)
+        return t.Iban.list_from_api(self.call("iban_list", session=session))
 
     def create_iban(self, session: Credentials, *, label: str) -> t.Message:
-        return self._get("createIban", {"label": label}, session=session)
+        return t.Message.from_api(self.call("createIban", {"label": label}, session=session))
 
     def add_beneficiary(
         self,
@@ -336,14 +297,16 @@ class CodegoClient(Transport):
             "email": email,
         }
         files = {"beneficiary_image": beneficiary_image} if beneficiary_image else None
-        return self._get("addbeneficary", data, session=session, files=files)
+        return t.Message.from_api(self.call("addbeneficary", data, session=session, files=files))
 
     def beneficiaries_list(self, session: Credentials) -> list[t.Beneficiary]:
-        return self._get("beneficiaries_list", session=session)
+        return t.Beneficiary.list_from_api(self.call("beneficiaries_list", session=session))
 
     def beneficiaries_delete(self, session: Credentials, *, beneficiaries_id: str) -> t.Message:
-        return self._get(
-            "beneficiaries_delete", {"beneficiaries_id": beneficiaries_id}, session=session
+        return t.Message.from_api(
+            self.call(
+                "beneficiaries_delete", {"beneficiaries_id": beneficiaries_id}, session=session
+            )
         )
 
     def iban_send_money(
@@ -356,20 +319,22 @@ class CodegoClient(Transport):
         payment_option: str,
         reason_payment: str,
     ) -> t.TransferStarted:
-        # The curl sends amount as a number (10); we never send money as a
-        # float, so it goes as the string "10.00", which the simulator accepts
-        # as well as a number.
+        # The curl sends amount as a JSON number (10). A Decimal goes out as the
+        # number 10.00, written from its digits by the transport (never through
+        # a float); the simulator accepts a number or a string.
         data = {
-            "amount": money(amount),
+            "amount": cents(amount),
             "payment_option": payment_option,
             "reason_payment": reason_payment,
             "iban_id": iban_id,
             "beneficiaries_id": beneficiaries_id,
         }
-        return self._get("iban_sendmoney", data, session=session)
+        return t.TransferStarted.from_api(self.call("iban_sendmoney", data, session=session))
 
     def iban_confirm_otp(self, session: Credentials, *, unique_id: str, otp: str) -> t.Message:
-        return self._get("iban_confirmotp", {"unique_id": unique_id, "otp": otp}, session=session)
+        return t.Message.from_api(
+            self.call("iban_confirmotp", {"unique_id": unique_id, "otp": otp}, session=session)
+        )
 
     def iban_transaction(
         self,
@@ -396,26 +361,30 @@ class CodegoClient(Transport):
             "search": search,
             "iban_id": iban_id,
         }
-        return self._get("iban_transaction", data, session=session)
+        return t.TransactionPage.from_api(self.call("iban_transaction", data, session=session))
 
     def iban_transaction_detail(
         self, session: Credentials, *, unique_id: str
     ) -> t.TransactionDetail:
-        return self._get("iban_transaction_detail", {"unique_id": unique_id}, session=session)
+        return t.TransactionDetail.from_api(
+            self.call("iban_transaction_detail", {"unique_id": unique_id}, session=session)
+        )
 
     def iban_upload_trx_doc(
         self, session: Credentials, *, trx_id: str, trx_document: Upload
     ) -> t.Message:
-        return self._get(
-            "iban_uploadtrxdoc",
-            {"trx_id": trx_id},
-            session=session,
-            files={"trx_document": trx_document},
+        return t.Message.from_api(
+            self.call(
+                "iban_uploadtrxdoc",
+                {"trx_id": trx_id},
+                session=session,
+                files={"trx_document": trx_document},
+            )
         )
 
     def download_invoice(self, session: Credentials, *, trx_id: str) -> t.Message:
         # The answer carries no file: the bank emails the invoice.
-        return self._get("downloadinvoice", {"trx_id": trx_id}, session=session)
+        return t.Message.from_api(self.call("downloadinvoice", {"trx_id": trx_id}, session=session))
 
     def bank_statement(
         self,
@@ -427,34 +396,36 @@ class CodegoClient(Transport):
     ) -> t.Message:
         # The curl sends from_date / to_date; the table says startdate / enddate.
         data = {"iban_id": iban_id, "from_date": api_date(from_date), "to_date": api_date(to_date)}
-        return self._get("bankstatement", data, session=session)
+        return t.Message.from_api(self.call("bankstatement", data, session=session))
 
     # -- crypto, cards, notifications, session upkeep (session) ---------------
 
     def get_all_wallet(self, session: Credentials) -> t.CryptoOverview:
-        return self._get("getAllwallet", session=session)
+        return t.CryptoOverview.from_api(self.call("getAllwallet", session=session))
 
     def get_trx_latest(self, session: Credentials) -> list[t.CryptoTransaction]:
-        return self._get("getTrxlastest", session=session)
+        return t.CryptoTransaction.list_from_api(self.call("getTrxlastest", session=session))
 
     def crypto_wallet(self, session: Credentials, *, coin: str) -> t.CoinWallet:
         body = self.call("crypto_wallet", {"coin": coin}, session=session)
         return t.CoinWallet.from_api(body, symbol=coin)
 
     def get_trx_coin(self, session: Credentials, *, coin: str) -> list[t.CryptoTransaction]:
-        return self._get("getTrxcoin", {"coin": coin}, session=session)
+        return t.CryptoTransaction.list_from_api(
+            self.call("getTrxcoin", {"coin": coin}, session=session)
+        )
 
     def get_select_plan(self, session: Credentials) -> t.SelectedPlan:
-        return self._get("getSelectPlan", session=session)
+        return t.SelectedPlan.from_api(self.call("getSelectPlan", session=session))
 
     def notification(self, session: Credentials) -> list[t.Notification]:
-        return self._get("notification", session=session)
+        return t.Notification.list_from_api(self.call("notification", session=session))
 
     def update_user_live(self, session: Credentials) -> t.Message:
-        return self._get("updateUserLive", session=session)
+        return t.Message.from_api(self.call("updateUserLive", session=session))
 
     def logout(self, session: Credentials) -> t.Message:
-        return self._get("logout", session=session)
+        return t.Message.from_api(self.call("logout", session=session))
 
 
 # -- one client per process ---------------------------------------------------

@@ -8,29 +8,18 @@ is never cached, so the next call asks the bank again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
 from codego import types as t
-from codego.client import CodegoClient, get_client
+from codego.client import get_client
+from codego.endpoints import SPECS
 
-T = TypeVar("T")
-
-# Reference name -> endpoint, for `refresh()` and the cache keys.
+# Reference name -> endpoint, for `clear()` and the cache keys (flagged in SPECS).
 REFERENCE_ENDPOINTS: dict[str, str] = {
-    "brand": "configSetting",
-    "pos_plan": "posPlan",
-    "countries": "getCountriesList",
-    "phone_codes": "getPhoneCode",
-    "industries": "getindustries",
-    "company_sizes": "getCompanySizesList",
-    "legal_forms": "getCompanyLegalFormsList",
-    "roles": "getRole",
-    "source_of_funds": "getSourcefund",
-    "plans": "getPlan",
+    spec.reference: spec.name for spec in SPECS.values() if spec.reference
 }
 
 
@@ -38,53 +27,55 @@ def cache_key(name: str, whitelabel_id: str | None = None) -> str:
     return f"codego:ref:{whitelabel_id or settings.CODEGO_WHITELABEL_ID}:{name}"
 
 
-def _cached(name: str, fetch: Callable[[CodegoClient], T]) -> T:
+def _cached(name: str) -> Any:
+    """The typed answer of the reference endpoint `name`, from the cache or the bank."""
     key = cache_key(name)
     value = cache.get(key)
     if value is None:
-        value = fetch(get_client())  # raises on failure: nothing is cached
+        fetch = getattr(get_client(), SPECS[REFERENCE_ENDPOINTS[name]].method)
+        value = fetch()  # raises on failure: nothing is cached
         cache.set(key, value, settings.CODEGO_REFERENCE_TTL)
     return value
 
 
 def brand() -> t.Brand:
-    return _cached("brand", CodegoClient.config_setting)
+    return _cached("brand")
 
 
 def pos_plan() -> t.PosPlan:
-    return _cached("pos_plan", CodegoClient.pos_plan)
+    return _cached("pos_plan")
 
 
 def countries() -> list[t.Country]:
-    return _cached("countries", CodegoClient.get_countries_list)
+    return _cached("countries")
 
 
 def phone_codes() -> list[t.PhoneCode]:
-    return _cached("phone_codes", CodegoClient.get_phone_code)
+    return _cached("phone_codes")
 
 
 def industries() -> list[t.Industry]:
-    return _cached("industries", CodegoClient.get_industries)
+    return _cached("industries")
 
 
 def company_sizes() -> list[t.Option]:
-    return _cached("company_sizes", CodegoClient.get_company_sizes_list)
+    return _cached("company_sizes")
 
 
 def legal_forms() -> list[t.Option]:
-    return _cached("legal_forms", CodegoClient.get_company_legal_forms_list)
+    return _cached("legal_forms")
 
 
 def roles() -> list[t.Role]:
-    return _cached("roles", CodegoClient.get_role)
+    return _cached("roles")
 
 
 def source_of_funds() -> list[str]:
-    return _cached("source_of_funds", CodegoClient.get_source_fund)
+    return _cached("source_of_funds")
 
 
 def plans() -> t.PlanCatalogue:
-    return _cached("plans", CodegoClient.get_plan)
+    return _cached("plans")
 
 
 # -- conveniences built on the cached lists ------------------------------------

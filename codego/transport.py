@@ -2,7 +2,9 @@
 
 Everything about HTTP lives here: Basic auth, bodies in the endpoint's content
 type, the timeout, the shared rate limit, the single retry of reads, logging
-without secrets, and the mapping of every failure to `codego.errors`.
+without secrets, and the mapping of every failure to `codego.errors`. Base URLs
+that are not HTTP (the simulator's `sandbox:`) are served by the adapter
+registered for them with `register_adapter`.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import json
 import logging
 import random
 import time
-from dataclasses import dataclass
-from typing import Any, BinaryIO
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
 
 import requests
 from django.core.cache import cache
+from requests.adapters import BaseAdapter
 from urllib3 import encode_multipart_formdata
 
 from codego.endpoints import JSON, MULTIPART, SPECS, TEXT, EndpointSpec
@@ -31,28 +35,52 @@ from codego.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from codego.types import Credentials, Upload
 
 logger = logging.getLogger("codego")
 
 USER_AGENT = "codego-portal/1.0"
-SANDBOX_SCHEME = "sandbox:"
 # Codes of the reference's "Error codes" table that are not HTTP statuses.
 WRONG_CREDENTIAL, ACCESS_DISABLED, MODULE_INACTIVE = 201, 202, 203
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """What a signed-in call adds to its body; lives in the server-side session only."""
-
-    user_id: str
-    web_token: str
-
-    def __repr__(self) -> str:  # never print the token, even in a traceback
-        return f"Credentials(user_id={self.user_id!r}, web_token='***')"
+# URL prefix -> factory of the `requests` adapter that serves it. The simulator
+# registers "sandbox:" when its Django app loads, so this package never imports it.
+_ADAPTERS: dict[str, Callable[[], BaseAdapter]] = {}
 
 
-# name -> (filename, file object or bytes, content type)
-Upload = tuple[str, BinaryIO | bytes, str]
+def register_adapter(prefix: str, factory: Callable[[], BaseAdapter]) -> None:
+    """Serve base URLs starting with `prefix` through an adapter made by `factory`."""
+    _ADAPTERS[prefix] = factory
+
+
+# Told of every call (endpoint, milliseconds): the portal counts calls per request.
+_CALL_OBSERVERS: list[Callable[[str, float], None]] = []
+
+
+def observe_calls(observer: Callable[[str, float], None]) -> None:
+    """Have `observer(endpoint, ms)` called after each call, answered or not."""
+    if observer not in _CALL_OBSERVERS:
+        _CALL_OBSERVERS.append(observer)
+
+
+def dumps(value: Any) -> str:
+    """JSON text in which a `Decimal` is a number written with its own digits.
+
+    The curl examples send amounts as JSON numbers. `json` cannot write a
+    Decimal, and through `float` it would send a binary approximation of the
+    cents; the Decimal's own text ("10.00") is an exact JSON number.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a JSON number: {value}")
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        items = (f"{json.dumps(str(key))}: {dumps(item)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(dumps(item) for item in value) + "]"
+    return json.dumps(value, allow_nan=False)
 
 
 class RateLimiter:
@@ -106,10 +134,14 @@ class Transport:
         self.http.auth = (client_key, secret_key)
         self.http.headers["User-Agent"] = USER_AGENT
         self.http.headers["Accept"] = "application/json"
-        if self.base_url.startswith(SANDBOX_SCHEME):
-            from sandbox.adapter import SandboxAdapter
-
-            self.http.mount(SANDBOX_SCHEME, SandboxAdapter())
+        for prefix, factory in _ADAPTERS.items():
+            if self.base_url.startswith(prefix):
+                self.http.mount(prefix, factory())
+                break
+        else:
+            if not self.base_url.startswith(("https://", "http://")):
+                # Say so now rather than fail on every call with "no connection adapters".
+                raise ValueError(f"no adapter serves {self.base_url!r}: is its Django app loaded?")
 
     def url(self, name: str) -> str:
         return f"{self.base_url}/businessbassapi/{name}"
@@ -163,6 +195,7 @@ class Transport:
             outcome = type(err).__name__
             raise
         finally:
+            elapsed_ms = (time.monotonic() - started) * 1000
             # Endpoint, outcome and time only: bodies carry passwords, OTPs,
             # tokens and files, and the Authorization header is never logged.
             logger.info(
@@ -170,8 +203,10 @@ class Transport:
                 spec.name,
                 outcome,
                 http_status if http_status is not None else "-",
-                (time.monotonic() - started) * 1000,
+                elapsed_ms,
             )
+            for observer in _CALL_OBSERVERS:
+                observer(spec.name, elapsed_ms)
 
     def _post(
         self, spec: EndpointSpec, body: dict[str, Any], files: dict[str, Upload] | None
@@ -185,12 +220,10 @@ class Transport:
             encoded, content_type = encode_multipart_formdata({k: str(v) for k, v in body.items()})
             kwargs["data"] = encoded
             kwargs["headers"] = {"Content-Type": content_type}
-        elif spec.content_type == TEXT:
-            kwargs["data"] = json.dumps(body).encode()
-            kwargs["headers"] = {"Content-Type": "text/plain"}
         else:
-            assert spec.content_type == JSON
-            kwargs["json"] = body
+            assert spec.content_type in (JSON, TEXT)
+            kwargs["data"] = dumps(body).encode()
+            kwargs["headers"] = {"Content-Type": spec.content_type}
         try:
             return self.http.post(self.url(spec.name), **kwargs)
         except requests.Timeout as err:

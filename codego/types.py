@@ -7,25 +7,40 @@ never `KeyError`), "0000-00-00" dates, "YYYY-MM-DD HH:MM:SS" datetimes (read in
 `settings.TIME_ZONE`), "DD-MM-YYYY" notification dates and "17 Jul 2023"
 crypto dates. Money is always `Decimal`, never `float`. Ids stay strings.
 
-`RESPONSES` maps every endpoint name to the function that turns its whole
-JSON body into the value the client returns.
+Each `CodegoClient` method turns the whole JSON body of its endpoint into its
+declared type here. What the client sends (`Credentials`, `Upload`) lives here
+too, so the transport and the portal share one vocabulary.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Self, TypeVar
+from enum import IntEnum
+from typing import Any, BinaryIO, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from codego.transport import Credentials
-
 ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a signed-in call adds to its body; lives in the server-side session only."""
+
+    user_id: str
+    web_token: str
+
+    def __repr__(self) -> str:  # never print the token, even in a traceback
+        return f"Credentials(user_id={self.user_id!r}, web_token='***')"
+
+
+# name -> (filename, file object or bytes, content type)
+Upload = tuple[str, BinaryIO | bytes, str]
 
 # ---------------------------------------------------------------------------
 # Parsing helpers: the only place that knows how the API spells values.
@@ -197,6 +212,39 @@ def _first(data: Mapping[str, Any], *names: str) -> Any:
 
 
 # ---------------------------------------------------------------------------
+# The bank's states. IntEnum, so `state == 2` still holds where code compares
+# with the bank's integers.
+# ---------------------------------------------------------------------------
+
+
+class _BankState(IntEnum):
+    """A state the bank sends as a small integer code."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self:
+        # A code the reference does not list reads as the first state (to do, or
+        # under review): the portal never shows something verified by accident.
+        return next(iter(cls))
+
+
+class StepState(_BankState):
+    """company_status / document_status / director_status and additional documents."""
+
+    TO_DO = 0
+    UNDER_REVIEW = 1
+    VERIFIED = 2
+    REJECTED = 3
+
+
+class DocumentState(_BankState):
+    """Each company document of getCompanyDocumentStatus (numbered unlike the steps)."""
+
+    UNDER_REVIEW = 0
+    VERIFIED = 1
+    REJECTED = 2
+
+
+# ---------------------------------------------------------------------------
 # Generic answers
 # ---------------------------------------------------------------------------
 
@@ -351,6 +399,10 @@ class Country:
             iso3=to_str(data.get("iso3")),
         )
 
+    @classmethod
+    def list_from_api(cls, data: Mapping[str, Any]) -> list[Self]:
+        return list(_rows(cls, data.get("countries")))
+
 
 @dataclass(frozen=True)
 class PhoneCode:
@@ -367,6 +419,10 @@ class PhoneCode:
             country_name=to_str(data.get("country_name")),
             phonecode=to_str(data.get("phonecode")),
         )
+
+    @classmethod
+    def list_from_api(cls, data: Mapping[str, Any]) -> list[Self]:
+        return list(_rows(cls, data.get("countries")))
 
 
 @dataclass(frozen=True)
@@ -772,12 +828,12 @@ class Director:
 
 @dataclass(frozen=True)
 class AdditionalDocument:
-    """A document compliance asks for: status 0 to upload, 1 under review, 2 ok, 3 rejected."""
+    """A document compliance asks for, in the states of a step."""
 
     unique_id: str
     title: str = ""
     description: str = ""
-    status: int = 0
+    status: StepState = StepState.TO_DO
     rejection_reason: str = ""
 
     @classmethod
@@ -786,13 +842,13 @@ class AdditionalDocument:
             unique_id=to_str(data.get("unique_id")),
             title=to_str(data.get("title")),
             description=to_str(data.get("description")),
-            status=to_int(data.get("status")),
+            status=StepState(to_int(data.get("status"))),
             rejection_reason=to_str(_first(data, "rejection_reason", "reject_reason")),
         )
 
     @property
     def needs_upload(self) -> bool:
-        return self.status in (0, 3)
+        return self.status in (StepState.TO_DO, StepState.REJECTED)
 
 
 def _additional_documents(data: Mapping[str, Any]) -> tuple[AdditionalDocument, ...]:
@@ -806,13 +862,13 @@ def _additional_documents(data: Mapping[str, Any]) -> tuple[AdditionalDocument, 
 class CompanyStatus:
     """getCompanyStatus: the three onboarding steps and what is still missing.
 
-    company_status / document_status: 0 to do, 1 awaiting review, 2 verified, 3 rejected.
-    director_status 1 with resend 1: KYC link sent; with resend 2: may ask to resend.
+    director_status UNDER_REVIEW with resend 1: KYC link sent; with resend 2:
+    may ask to resend.
     """
 
-    company_status: int = 0
-    document_status: int = 0
-    director_status: int = 0
+    company_status: StepState = StepState.TO_DO
+    document_status: StepState = StepState.TO_DO
+    director_status: StepState = StepState.TO_DO
     resend: int = 0
     is_live: bool = False
     company: CompanyProfile = field(default_factory=CompanyProfile)
@@ -825,9 +881,9 @@ class CompanyStatus:
     def from_api(cls, data: Mapping[str, Any]) -> Self:
         user = to_dict(data.get("user"))
 
-        def step(name: str) -> int:
+        def step(name: str) -> StepState:
             # The example nests the steps in `user`; accept them at the top level too.
-            return to_int(user[name] if name in user else data.get(name))
+            return StepState(to_int(user[name] if name in user else data.get(name)))
 
         return cls(
             company_status=step("company_status"),
@@ -844,28 +900,35 @@ class CompanyStatus:
 
     @property
     def can_resend_kyc_link(self) -> bool:
-        return self.director_status == 1 and self.resend == 2
+        return self.director_status == StepState.UNDER_REVIEW and self.resend == 2
+
+    @property
+    def all_verified(self) -> bool:
+        """The three steps and every additional document verified: the plan offer may come."""
+        steps = (self.company_status, self.document_status, self.director_status)
+        extra = (document.status for document in self.additional_documents)
+        return all(state == StepState.VERIFIED for state in (*steps, *extra))
 
 
 @dataclass(frozen=True)
 class DocumentStatus:
-    """One company document: 0 under review, 1 verified, 2 rejected (upload again)."""
+    """One company document; rejected means upload it again."""
 
     kind: str
-    status: int = 0
+    status: DocumentState = DocumentState.UNDER_REVIEW
     rejection_reason: str = ""
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any], kind: str = "") -> Self:
         return cls(
             kind=kind or to_str(data.get("kind")),
-            status=to_int(data.get("status")),
+            status=DocumentState(to_int(data.get("status"))),
             rejection_reason=to_str(_first(data, "rejection_reason", "reject_reason")),
         )
 
     @property
     def rejected(self) -> bool:
-        return self.status == 2
+        return self.status == DocumentState.REJECTED
 
 
 DOCUMENT_KINDS = ("business_registration", "ownership", "financial")
@@ -877,9 +940,9 @@ class CompanyDocumentStatus:
     (the NOTE: `company_document` may be `[]`)."""
 
     company_id: str = ""
-    company_status: int = 0
-    director_status: int = 0
-    document_status: int = 0
+    company_status: StepState = StepState.TO_DO
+    director_status: StepState = StepState.TO_DO
+    document_status: StepState = StepState.TO_DO
     documents: tuple[DocumentStatus, ...] = ()
 
     @classmethod
@@ -892,9 +955,9 @@ class CompanyDocumentStatus:
         )
         return cls(
             company_id=to_str(company.get("id")),
-            company_status=to_int(company.get("company_status")),
-            director_status=to_int(company.get("director_status")),
-            document_status=to_int(company.get("document_status")),
+            company_status=StepState(to_int(company.get("company_status"))),
+            director_status=StepState(to_int(company.get("director_status"))),
+            document_status=StepState(to_int(company.get("document_status"))),
             documents=documents,
         )
 
@@ -903,7 +966,7 @@ class CompanyDocumentStatus:
 
     @property
     def uploaded(self) -> bool:
-        return bool(self.documents) and self.document_status != 0
+        return bool(self.documents) and self.document_status != StepState.TO_DO
 
 
 # ---------------------------------------------------------------------------
@@ -1017,6 +1080,8 @@ def _transaction_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "reason_payment": to_str(data.get("reason_payment")),
         "username": to_str(data.get("username")),
         "label": to_str(data.get("label")),
+        # Not in the reference's row; the account's IBAN when the bank sends it.
+        "iban": to_str(data.get("iban")),
         "created": to_datetime(_first(data, "created", "transaction_date")),
         "is_upload_document": to_int(data.get("is_upload_document")),
     }
@@ -1043,6 +1108,7 @@ class Transaction:
     reason_payment: str = ""
     username: str = ""
     label: str = ""
+    iban: str = ""
     created: datetime | None = None
     is_upload_document: int = 0
 
@@ -1064,12 +1130,20 @@ class TransactionDetail(Transaction):
     """iban_transaction_detail `trx`."""
 
     biometric_approval: bool = False
+    # Not in the reference's example; kept when the bank sends them.
+    counterparty_iban: str = ""
+    payment_option: str = ""
+    failure_reason: str = ""
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Self:
         trx = to_dict(data.get("trx")) if "trx" in data else dict(data)
         return cls(
-            **_transaction_fields(trx), biometric_approval=to_bool(trx.get("biometric_approval"))
+            **_transaction_fields(trx),
+            biometric_approval=to_bool(trx.get("biometric_approval")),
+            counterparty_iban=to_str(trx.get("counterparty_iban")),
+            payment_option=to_str(trx.get("payment_option")),
+            failure_reason=to_str(trx.get("failure_reason")),
         )
 
 
@@ -1184,6 +1258,7 @@ class CoinBalance:
     explorer_link: str = ""
     official_link: str = ""
     is_memo: bool = False
+    dest_tag: str = ""  # the memo / destination tag deposits need when `is_memo`
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any], symbol: str = "") -> Self:
@@ -1208,6 +1283,7 @@ class CoinBalance:
             explorer_link=to_str(_first(data, "expoloer_link", "explorer_link")),
             official_link=to_str(data.get("official_link")),
             is_memo=to_bool(data.get("is_memo")),
+            dest_tag=to_str(data.get("dest_tag")),
         )
 
 
@@ -1392,63 +1468,3 @@ class SelectedPlan:
             cards=_rows(Card, _first(data, "cardList", "cardlist", "cards")),
             plan=Plan.from_api(plan) if plan else None,
         )
-
-
-# ---------------------------------------------------------------------------
-# Endpoint name -> parser of its whole JSON body
-# ---------------------------------------------------------------------------
-
-RESPONSES: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    "configSetting": Brand.from_api,
-    "posPlan": PosPlan.from_api,
-    "getCountriesList": lambda d: list(_rows(Country, d.get("countries"))),
-    "getPhoneCode": lambda d: list(_rows(PhoneCode, d.get("countries"))),
-    "getindustries": Industry.list_from_api,
-    "getCompanySizesList": Option.list_from_api,
-    "getCompanyLegalFormsList": Option.list_from_api,
-    "getRole": Role.list_from_api,
-    "getSourcefund": source_funds_from_api,
-    "getPlan": PlanCatalogue.from_api,
-    "verifygooglecaptcha": Message.from_api,
-    "openAccount": SignupStarted.from_api,
-    "verifyemailotp": SignedIn.from_api,
-    "login": LoginStarted.from_api,
-    "verifyLogin": SignedIn.from_api,
-    "updatecompanydetails": Message.from_api,
-    "uploadCompanyDocument": Message.from_api,
-    "getCompanyDocumentStatus": CompanyDocumentStatus.from_api,
-    "getCompanyStatus": CompanyStatus.from_api,
-    "addcompanydirector": Message.from_api,
-    "sendkyclink": Message.from_api,
-    "uploadadditionaldoc": Message.from_api,
-    "dashboard": Dashboard.from_api,
-    "profile_details": Profile.from_api,
-    "iban_list": Iban.list_from_api,
-    "createIban": Message.from_api,
-    "addbeneficary": Message.from_api,
-    "beneficiaries_list": Beneficiary.list_from_api,
-    "beneficiaries_delete": Message.from_api,
-    "iban_sendmoney": TransferStarted.from_api,
-    "iban_confirmotp": Message.from_api,
-    "iban_transaction": TransactionPage.from_api,
-    "iban_transaction_detail": TransactionDetail.from_api,
-    "iban_uploadtrxdoc": Message.from_api,
-    "downloadinvoice": Message.from_api,
-    "bankstatement": Message.from_api,
-    "getAllwallet": CryptoOverview.from_api,
-    "getTrxlastest": CryptoTransaction.list_from_api,
-    "crypto_wallet": CoinWallet.from_api,
-    "getTrxcoin": CryptoTransaction.list_from_api,
-    "getSelectPlan": SelectedPlan.from_api,
-    "notification": Notification.list_from_api,
-    "updateUserLive": Message.from_api,
-    "ibanacceptrejectplan": Message.from_api,
-    "forgotpassword": PasswordResetStarted.from_api,
-    "resetpassword": Message.from_api,
-    "logout": Message.from_api,
-}
-
-
-def parse(endpoint: str, data: Mapping[str, Any]) -> Any:
-    """The typed value of a whole answer of `endpoint`."""
-    return RESPONSES[endpoint](data)

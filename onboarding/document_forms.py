@@ -52,7 +52,37 @@ COMPANY_DOCUMENTS: tuple[CompanyDocument, ...] = (
 COMPANY_DOCUMENT_FIELDS = tuple(document.field for document in COMPANY_DOCUMENTS)
 
 
-class CompanyDocumentsForm(forms.Form):
+class UploadForm(forms.Form):
+    """A form with files, which says next to an input when its file must be chosen again.
+
+    Browsers cannot put a chosen file back into a file input, so whenever the
+    form comes back (another file refused, or the bank unavailable) each file
+    that was fine is named in its field's help text.
+    """
+
+    def _choose_again(self, names: Iterable[str], why: str) -> list[str]:
+        again = []
+        for name in names:
+            chosen = self.cleaned_data.get(name) if name not in self.errors else None
+            if not isinstance(self.fields[name], UploadField) or chosen is None:
+                continue
+            again.append(name)
+            # The bound field copied the help text when it was made: set both.
+            text = why % {"name": chosen.original_name}
+            self.fields[name].help_text = self[name].help_text = text
+        return again
+
+    def files_not_sent(self) -> list[str]:
+        """After the bank failed to take a valid form: every file must be chosen again."""
+        return self._choose_again(
+            self.fields,
+            gettext(
+                "Your file “%(name)s” was not sent: the bank was unavailable. Choose it again."
+            ),
+        )
+
+
+class CompanyDocumentsForm(UploadForm):
     """The company documents still to upload: all three at first, later only the rejected."""
 
     business_reg_document = UploadField(label=COMPANY_DOCUMENTS[0].label)
@@ -83,24 +113,19 @@ class CompanyDocumentsForm(forms.Form):
         file is refused nothing is sent and every needed file is asked for again.
         Call after `is_valid()` returned False; the help text of those fields says so.
         """
-        lost = []
-        for name, field in self.fields.items():
-            chosen = self.cleaned_data.get(name) if name not in self.errors else None
-            if chosen is None:
-                continue
-            lost.append(name)
-            # The bound field copied the help text when it was made: set both.
-            field.help_text = self[name].help_text = gettext(
+        return self._choose_again(
+            self.fields,
+            gettext(
                 "Your file “%(name)s” was fine but was not sent, because another file "
                 "needs attention. Choose it again."
-            ) % {"name": chosen.original_name}
-        return lost
+            ),
+        )
 
     def labels(self, names: Iterable[str]) -> list[str]:
         return [str(self.fields[name].label) for name in names]
 
 
-class AdditionalDocumentForm(forms.Form):
+class AdditionalDocumentForm(UploadForm):
     """One document compliance asked for: its `unique_id` and the file (`addition_doc`)."""
 
     unique_id = forms.CharField(widget=forms.HiddenInput, max_length=100)

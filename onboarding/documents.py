@@ -3,13 +3,13 @@
 `company_documents` shows each document of uploadCompanyDocument with its state
 from getCompanyDocumentStatus and asks only for the missing or rejected ones.
 `additional_documents` lists getCompanyStatus `additional_documents` and offers
-one uploadadditionaldoc form per document to upload (status 0) or rejected (3).
+one uploadadditionaldoc form per document to upload or rejected.
 
 Files are checked here first (`portal.uploads`: type by content, size, not
-empty); when one is refused nothing goes to the bank. The bank's refusals
-(`ApiError`) are shown next to the form; other failures propagate to
-`portal.middleware`. htmx requests get the form fragment back, or a client
-redirect after success.
+empty); when one is refused nothing goes to the bank. When the bank refuses or
+cannot take the upload, the form comes back saying so and naming the files to
+choose again (browsers cannot keep them). htmx requests get the form fragment
+back, or a client redirect after success.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from django.views.decorators.http import require_http_methods
 
 from codego import types as t
 from codego.client import get_client
-from codego.errors import ApiError
-from codego.transport import Credentials
 from portal import session as portal_session
-from portal.session import signed_in_required
+from portal import states, texts
+from portal.pages import Company, render_page, send_form, signed_in_view
+from portal.states import State
 from portal.uploads import limit_uploads
 
 from .document_forms import (
@@ -42,52 +42,19 @@ from .document_forms import (
 COMPANY_TEMPLATE = "onboarding/documents/company_documents.html"
 ADDITIONAL_TEMPLATE = "onboarding/documents/additional_documents.html"
 
-# getCompanyDocumentStatus, per document: 0 under review, 1 verified, 2 rejected.
-DOC_REVIEW, DOC_VERIFIED, DOC_REJECTED = 0, 1, 2
-# uploadadditionaldoc / getCompanyStatus: 0 to upload, 1 under review, 2 verified, 3 rejected.
-ADD_TO_UPLOAD, ADD_REVIEW, ADD_VERIFIED, ADD_REJECTED = 0, 1, 2, 3
-
 
 @dataclass(frozen=True)
-class DocumentState:
+class DocumentLine:
     """One company document as the page shows it."""
 
     field: str
     label: str
-    state: str  # "missing", "review", "verified" or "rejected": a CSS/state key
-    state_label: str
+    state: State
     rejection_reason: str = ""
 
     @property
     def needed(self) -> bool:
-        return self.state in ("missing", "rejected")
-
-
-def _state_labels() -> dict[str, str]:
-    return {
-        "missing": _("To upload"),
-        "review": _("Under review"),
-        "verified": _("Verified"),
-        "rejected": _("Rejected"),
-    }
-
-
-def _credentials(request: HttpRequest) -> Credentials:
-    session = portal_session.credentials(request)
-    assert session is not None  # signed_in_required
-    return session
-
-
-def _onboarding_url() -> str:
-    return reverse("kyc-overview")
-
-
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], partial: str = "form"
-) -> HttpResponse:
-    """The whole page, or only the named fragment for an htmx request."""
-    name = f"{template}#{partial}" if getattr(request, "htmx", False) else template
-    return render(request, name, context)
+        return self.state.needs_action
 
 
 # ---------------------------------------------------------------------------
@@ -95,96 +62,90 @@ def _render(
 # ---------------------------------------------------------------------------
 
 
-def company_document_states(status: t.CompanyDocumentStatus) -> list[DocumentState]:
+def company_document_states(status: t.CompanyDocumentStatus) -> list[DocumentLine]:
     by_kind = {document.kind.lower(): document for document in status.documents}
-    labels = _state_labels()
-    states = []
+    lines = []
     for document in COMPANY_DOCUMENTS:
         found = by_kind.get(document.kind)
-        if found is None:
-            state = "missing"
-        elif found.status == DOC_REJECTED:
-            state = "rejected"
-        elif found.status == DOC_VERIFIED:
-            state = "verified"
-        else:
-            state = "review"
-        states.append(
-            DocumentState(
+        state = states.of_document(found.status if found else None)
+        lines.append(
+            DocumentLine(
                 field=document.field,
                 label=str(document.label),
                 state=state,
-                state_label=labels[state],
-                rejection_reason=found.rejection_reason if state == "rejected" and found else "",
+                rejection_reason=found.rejection_reason if found and found.rejected else "",
             )
         )
-    return states
+    return lines
 
 
-def _rejection_notes(states: list[DocumentState]) -> dict[str, str]:
+def _rejection_notes(lines: list[DocumentLine]) -> dict[str, str]:
     notes = {}
-    for state in states:
-        if state.state != "rejected":
+    for line in lines:
+        if line.state is not states.REJECTED:
             continue
-        if state.rejection_reason:
-            notes[state.field] = _("Rejected: %(reason)s. Upload a new file.") % {
-                "reason": state.rejection_reason.rstrip(".")
+        if line.rejection_reason:
+            notes[line.field] = _("Rejected: %(reason)s. Upload a new file.") % {
+                "reason": line.rejection_reason.rstrip(".")
             }
         else:
-            notes[state.field] = _("Rejected. Upload a new file.")
+            notes[line.field] = _("Rejected. Upload a new file.")
     return notes
 
 
+def _refused_summary(form: CompanyDocumentsForm) -> str:
+    """Top of a form whose files the portal refused: what to fix, what to choose again."""
+    lost = form.lost_files()
+    refused = [name for name in form.fields if name in form.errors]
+    summary = _("Nothing was sent to the bank. See the message next to: %(refused)s.") % {
+        "refused": ", ".join(form.labels(refused))
+    }
+    if lost:
+        summary += " " + _(
+            "Your browser cannot keep the files you chose, so choose these again too: %(lost)s."
+        ) % {"lost": ", ".join(form.labels(lost))}
+    return summary
+
+
 @limit_uploads()
-@signed_in_required
+@signed_in_view()
 @require_http_methods(["GET", "POST"])
-def company_documents(request: HttpRequest) -> HttpResponse:
-    session = _credentials(request)
+def company_documents(request: HttpRequest, company: Company) -> HttpResponse:
     client = get_client()
-    states = company_document_states(client.get_company_document_status(session))
-    needed = [state.field for state in states if state.needed]
-    notes = _rejection_notes(states)
-    if request.method == "POST" and needed:
+    lines = company_document_states(client.get_company_document_status(company.credentials))
+    needed = [line.field for line in lines if line.needed]
+    if request.method == "POST" and not needed:
+        # Nothing is missing any more (another tab uploaded them): show the summary.
+        return portal_session.redirect(request, reverse("onboarding:documents"))
+    notes = _rejection_notes(lines)
+    if request.method == "POST":
         form = CompanyDocumentsForm(request.POST, request.FILES, needed=needed, notes=notes)
     else:
         form = CompanyDocumentsForm(needed=needed, notes=notes)
-    context: dict[str, Any] = {"form": form, "documents": states, "needed": needed}
 
-    if request.method == "POST" and needed:
-        if form.is_valid():
-            uploads = {
-                name: form.cleaned_data[name].as_upload() if name in needed else None
-                for name in COMPANY_DOCUMENT_FIELDS
-            }
-            try:
-                # After a rejection only the rejected files are sent; the client
-                # leaves the others (None) out.
-                client.upload_company_document(session, **uploads)
-            except ApiError as error:
-                form.add_error(None, error.user_message)
-            else:
-                if len(needed) == 1:
-                    text = _("Your document was uploaded. The bank is reviewing it.")
-                else:
-                    text = _("Your documents were uploaded. The bank is reviewing them.")
-                messages.success(request, text)
-                return portal_session.redirect(request, _onboarding_url())
-        else:
-            lost = form.lost_files()
-            refused = [name for name in form.fields if name in form.errors]
-            summary = _("Nothing was sent to the bank. See the message next to: %(refused)s.") % {
-                "refused": ", ".join(form.labels(refused))
-            }
-            if lost:
-                summary += " " + _(
-                    "Your browser cannot keep the files you chose, so choose these again "
-                    "too: %(lost)s."
-                ) % {"lost": ", ".join(form.labels(lost))}
-            form.add_error(None, summary)
+    if request.method == "POST" and not form.is_valid():
+        form.add_error(None, _refused_summary(form))
     elif request.method == "POST":
-        # Nothing is missing any more (another tab uploaded them): show the summary.
-        return portal_session.redirect(request, reverse("kyc-documents"))
-    return _render(request, COMPANY_TEMPLATE, context)
+        # After a rejection only the rejected files are sent; the client
+        # leaves the others (None) out.
+        uploads = {
+            name: form.cleaned_data[name].as_upload() if name in needed else None
+            for name in COMPANY_DOCUMENT_FIELDS
+        }
+
+        def upload() -> None:
+            client.upload_company_document(company.credentials, **uploads)
+
+        if send_form(form, upload, unavailable=texts.FILES_NOT_SENT):
+            if len(needed) == 1:
+                text = _("Your document was uploaded. The bank is reviewing it.")
+            else:
+                text = _("Your documents were uploaded. The bank is reviewing them.")
+            messages.success(request, text)
+            return portal_session.redirect(request, reverse("onboarding:overview"))
+        form.files_not_sent()
+    context: dict[str, Any] = {"form": form, "documents": lines, "needed": needed}
+    return render_page(request, COMPANY_TEMPLATE, context, fragment="form")
 
 
 # ---------------------------------------------------------------------------
@@ -195,35 +156,28 @@ def company_documents(request: HttpRequest) -> HttpResponse:
 @dataclass
 class AdditionalItem:
     document: t.AdditionalDocument
-    state: str
-    state_label: str
+    state: State
     form: AdditionalDocumentForm | None = None
 
 
 def _additional_items(status: t.CompanyStatus) -> list[AdditionalItem]:
-    labels = {
-        ADD_TO_UPLOAD: ("missing", _("To upload")),
-        ADD_REVIEW: ("review", _("Under review")),
-        ADD_VERIFIED: ("verified", _("Verified")),
-        ADD_REJECTED: ("rejected", _("Rejected")),
-    }
     items = []
     for document in status.additional_documents:
-        state, label = labels.get(document.status, ("missing", _("To upload")))
         form = None
         if document.needs_upload:
             form = AdditionalDocumentForm(unique_id=document.unique_id, title=document.title)
-        items.append(AdditionalItem(document=document, state=state, state_label=label, form=form))
+        items.append(
+            AdditionalItem(document=document, state=states.of_step(document.status), form=form)
+        )
     return items
 
 
 @limit_uploads()
-@signed_in_required
+@signed_in_view()
 @require_http_methods(["GET", "POST"])
-def additional_documents(request: HttpRequest) -> HttpResponse:
-    session = _credentials(request)
+def additional_documents(request: HttpRequest, company: Company) -> HttpResponse:
     client = get_client()
-    items = _additional_items(client.get_company_status(session))
+    items = _additional_items(client.get_company_status(company.credentials))
     to_upload = [item for item in items if item.form is not None]
     context: dict[str, Any] = {"items": items, "to_upload": to_upload}
 
@@ -232,29 +186,30 @@ def additional_documents(request: HttpRequest) -> HttpResponse:
         item = next((i for i in to_upload if i.document.unique_id == unique_id), None)
         if item is None:
             messages.info(request, _("This document is not waiting for an upload any more."))
-            return portal_session.redirect(request, reverse("kyc-additional"))
+            return portal_session.redirect(request, reverse("onboarding:additional-documents"))
         form = AdditionalDocumentForm(
             request.POST, request.FILES, unique_id=unique_id, title=item.document.title
         )
         item.form = form
         if form.is_valid():
-            try:
+
+            def upload() -> None:
                 client.upload_additional_doc(
-                    session,
+                    company.credentials,
                     unique_id=unique_id,
                     addition_doc=form.cleaned_data["addition_doc"].as_upload(),
                 )
-            except ApiError as error:
-                form.add_error(None, error.user_message)
-            else:
+
+            if send_form(form, upload, unavailable=texts.FILE_NOT_SENT):
                 messages.success(
                     request,
                     _("“%(title)s” was uploaded. The bank is reviewing it.")
                     % {"title": item.document.title or _("Your document")},
                 )
                 more = len(to_upload) > 1
-                url = reverse("kyc-additional") if more else _onboarding_url()
-                return portal_session.redirect(request, url)
-        if getattr(request, "htmx", False):
+                next_page = "onboarding:additional-documents" if more else "onboarding:overview"
+                return portal_session.redirect(request, reverse(next_page))
+            form.files_not_sent()
+        if request.htmx:
             return render(request, f"{ADDITIONAL_TEMPLATE}#document-form", {"item": item})
-    return _render(request, ADDITIONAL_TEMPLATE, context)
+    return render(request, ADDITIONAL_TEMPLATE, context)

@@ -1,15 +1,16 @@
 """The KYC wizard: the onboarding overview, the company profile, the director,
 the plans, and the answer to the plan offer the bank emails.
 
-Every state comes from the bank (getCompanyStatus, getCompanyDocumentStatus):
-nothing about the onboarding is stored here. The bank's refusals (`ApiError`)
-are shown next to the form; `SessionExpired` and outages propagate to
-`portal.middleware.CodegoErrorMiddleware`.
+Every state comes from the bank (getCompanyStatus, getCompanyDocumentStatus)
+and is worded by `portal.states`: nothing about the onboarding is stored here.
+A form the bank refuses or cannot take is shown again with what was typed
+(`portal.pages.send_form`); `SessionExpired` and outages of the pages' own
+reads propagate to `portal.middleware.CodegoErrorMiddleware`.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,51 +23,37 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from codego import reference
 from codego.client import get_client
-from codego.errors import ApiError
-from codego.transport import Credentials
-from codego.types import CompanyDocumentStatus, CompanyStatus, Director, Plan
+from codego.errors import ApiError, CodegoError, SessionExpired
+from codego.types import (
+    CompanyDocumentStatus,
+    CompanyStatus,
+    Credentials,
+    Director,
+    Plan,
+    StepState,
+)
 from portal import session as portal_session
-from portal.session import signed_in_required
+from portal import states, texts
+from portal.pages import Company, render_page, send_form, signed_in_view
+from portal.states import State
 
 from .document_forms import COMPANY_DOCUMENTS
-from .kyc_forms import CompanyDetailsForm, DirectorForm
+from .kyc_forms import CompanyDetailsForm, DirectorForm, KycForm
 
-# The documents pages belong to onboarding/documents.py (document_urls.py).
-DOCUMENTS_URL = "/onboarding/documents/"
-ADDITIONAL_URL = "/onboarding/additional-documents/"
+COMPANY_TEMPLATE = "onboarding/kyc/company.html"
+DIRECTORS_TEMPLATE = "onboarding/kyc/directors.html"
 
 POLL_SECONDS = 10
 # Polls do not count as activity (the session still ends after 5 idle minutes);
 # the cap bounds what a forgotten tab asks of the bank.
 MAX_POLLS = 30
 
-TO_DO, REVIEW, VERIFIED, REJECTED, LATER, OFFER = (
-    "todo",
-    "review",
-    "verified",
-    "rejected",
-    "later",
-    "offer",
-)
-STATE_LABELS = {
-    TO_DO: gettext_lazy("To do"),
-    REVIEW: gettext_lazy("Waiting for review"),
-    VERIFIED: gettext_lazy("Verified"),
-    REJECTED: gettext_lazy("Rejected"),
-    LATER: gettext_lazy("After verification"),
-    OFFER: gettext_lazy("Waiting for the bank's offer"),
-}
-# company_status / document_status / director_status and additional documents.
-STEP_STATES = {0: TO_DO, 1: REVIEW, 2: VERIFIED, 3: REJECTED}
-# Each company document of getCompanyDocumentStatus: 0 review, 1 verified, 2 rejected.
-DOCUMENT_STATES = {0: REVIEW, 1: VERIFIED, 2: REJECTED}
 DOCUMENT_LABELS = {document.kind: document.label for document in COMPANY_DOCUMENTS}
-ACTION_STATES = (TO_DO, REJECTED)
 
 
 @dataclass
@@ -74,20 +61,16 @@ class Item:
     """A line inside a step: one document and its state."""
 
     title: str
-    state: str
+    state: State
     description: str = ""
     reason: str = ""
-
-    @property
-    def state_label(self) -> str:
-        return str(STATE_LABELS[self.state])
 
 
 @dataclass
 class Step:
     key: str
     title: str
-    state: str
+    state: State
     text: str
     reason: str = ""
     action_url: str = ""
@@ -98,18 +81,8 @@ class Step:
     can_resend: bool = False
 
     @property
-    def state_label(self) -> str:
-        return str(STATE_LABELS[self.state])
-
-    @property
     def needs_action(self) -> bool:
-        return self.state in ACTION_STATES and bool(self.action_url)
-
-
-def _credentials(request: HttpRequest) -> Credentials:
-    session = portal_session.credentials(request)
-    assert session is not None  # signed_in_required
-    return session
+        return self.state.needs_action and bool(self.action_url)
 
 
 def _to_dashboard(request: HttpRequest) -> HttpResponse:
@@ -117,12 +90,54 @@ def _to_dashboard(request: HttpRequest) -> HttpResponse:
     return portal_session.redirect(request, reverse("banking:dashboard"))
 
 
-def _field_of(message: str, form: Any) -> str | None:
-    """The form field a bank message names ("The phone field must ..."), if any."""
-    match = re.search(r"\bThe (\w+) field\b", message)
-    if match and match.group(1) in form.fields:
-        return match.group(1)
-    return None
+def _step_status(
+    request: HttpRequest, company: Company, template: str, form_class: type[KycForm]
+) -> CompanyStatus | HttpResponse:
+    """getCompanyStatus for a step's form page, or the response that ends the request first.
+
+    A live company goes to its dashboard. What was typed must survive an
+    outage: when the bank fails during a POST, the form comes back, bound to
+    the POST, saying nothing was sent.
+    """
+    try:
+        status = get_client().get_company_status(company.credentials)
+    except SessionExpired:
+        raise
+    except CodegoError:
+        if request.method != "POST":
+            raise
+        form = form_class(request.POST)
+        form.add_error(None, str(texts.FORM_NOT_SENT))
+        return render_page(request, template, {"form": form, "editable": True}, fragment="form")
+    if status.is_live:
+        return _to_dashboard(request)
+    return status
+
+
+def _step_form(
+    request: HttpRequest,
+    form_class: type[KycForm],
+    *,
+    initial: dict[str, Any],
+    editable: bool,
+    here: str,
+    locked: str,
+    send: Callable[[Any], object],
+    done: str,
+) -> tuple[Any, HttpResponse | None]:
+    """The form of a wizard step, and a redirect when it is locked or the bank took it.
+
+    `send(form)` makes the bank call of a valid form; `locked` and `done` are
+    the messages shown after the redirect (to `here`, or to the overview).
+    """
+    if request.method == "POST" and not editable:
+        messages.info(request, locked)
+        return None, portal_session.redirect(request, reverse(here))
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid() and send_form(form, lambda: send(form)):
+        messages.success(request, done)
+        return form, portal_session.redirect(request, reverse("onboarding:overview"))
+    return form, None
 
 
 # ---------------------------------------------------------------------------
@@ -131,18 +146,18 @@ def _field_of(message: str, form: Any) -> str | None:
 
 
 def _company_step(status: CompanyStatus) -> Step:
-    url = reverse("kyc-company")
-    state = STEP_STATES.get(status.company_status, TO_DO)
+    url = reverse("onboarding:company")
+    state = states.of_step(status.company_status)
     step = Step("company", _("Company profile"), state, "")
-    if state == TO_DO:
+    if state is states.TO_DO:
         step.text = _(
             "Tell the bank about your company: registration, addresses and how to reach you."
         )
         step.action_url, step.action_label = url, _("Fill in the company profile")
-    elif state == REVIEW:
+    elif state is states.REVIEW:
         step.text = _("The bank is reviewing your company profile. Nothing to do for now.")
         step.link_url, step.link_label = url, _("See what you sent")
-    elif state == VERIFIED:
+    elif state is states.VERIFIED:
         step.text = _("Your company profile is verified.")
         step.link_url, step.link_label = url, _("See your company profile")
     else:
@@ -153,45 +168,46 @@ def _company_step(status: CompanyStatus) -> Step:
 
 
 def _documents_step(status: CompanyStatus, documents: CompanyDocumentStatus | None) -> Step:
-    state = STEP_STATES.get(status.document_status, TO_DO)
+    url = reverse("onboarding:documents")
+    state = states.of_step(status.document_status)
     step = Step("documents", _("Company documents"), state, "")
     for document in documents.documents if documents else ():
         step.items.append(
             Item(
                 title=str(DOCUMENT_LABELS.get(document.kind, document.kind.replace("_", " "))),
-                state=DOCUMENT_STATES.get(document.status, REVIEW),
+                state=states.of_document(document.status),
                 reason=document.rejection_reason if document.rejected else "",
             )
         )
-    if state == TO_DO:
+    if state is states.TO_DO:
         step.text = _(
             "Upload the business registration document, the ownership structure "
             "and a financial document of the company."
         )
-        step.action_url, step.action_label = DOCUMENTS_URL, _("Upload the company documents")
-    elif state == REVIEW:
+        step.action_url, step.action_label = url, _("Upload the company documents")
+    elif state is states.REVIEW:
         step.text = _("The bank is reviewing your company documents. Nothing to do for now.")
-    elif state == VERIFIED:
+    elif state is states.VERIFIED:
         step.text = _("Your company documents are verified.")
     else:
         step.text = _(
             "The bank rejected a company document. Read the reason and upload that document again."
         )
-        step.action_url, step.action_label = DOCUMENTS_URL, _("Upload the document again")
+        step.action_url, step.action_label = url, _("Upload the document again")
     return step
 
 
 def _director_step(status: CompanyStatus) -> Step:
-    url = reverse("kyc-directors")
-    state = STEP_STATES.get(status.director_status, TO_DO)
+    url = reverse("onboarding:directors")
+    state = states.of_step(status.director_status)
     step = Step("director", _("Director identity check"), state, "")
-    if state == TO_DO:
+    if state is states.TO_DO:
         step.text = _(
             "Tell the bank who runs the company. The bank then sends a link to check "
             "the director's identity."
         )
         step.action_url, step.action_label = url, _("Add the director")
-    elif state == REVIEW:
+    elif state is states.REVIEW:
         if status.can_resend_kyc_link:
             step.text = _(
                 "The director has not completed the identity check yet. "
@@ -204,7 +220,7 @@ def _director_step(status: CompanyStatus) -> Step:
                 "and complete the check."
             )
         step.link_url, step.link_label = url, _("See the director's details")
-    elif state == VERIFIED:
+    elif state is states.VERIFIED:
         step.text = _("The director's identity is verified.")
         step.link_url, step.link_label = url, _("See the director's details")
     else:
@@ -218,37 +234,40 @@ def _additional_step(status: CompanyStatus) -> Step | None:
     documents = status.additional_documents
     if not documents:
         return None
+    url = reverse("onboarding:additional-documents")
     items = [
         Item(
             title=doc.title,
             description=doc.description,
-            state=STEP_STATES.get(doc.status, TO_DO),
-            reason=doc.rejection_reason if doc.status == 3 else "",
+            state=states.of_step(doc.status),
+            reason=doc.rejection_reason if doc.status == StepState.REJECTED else "",
         )
         for doc in documents
     ]
-    states = {item.state for item in items}
-    state = next((s for s in (REJECTED, TO_DO, REVIEW) if s in states), VERIFIED)
+    # The step stands where its most pressing document stands.
+    present = {item.state for item in items}
+    order = (states.REJECTED, states.TO_DO, states.REVIEW)
+    state = next((s for s in order if s in present), states.VERIFIED)
     step = Step("additional", _("Additional documents"), state, "", items=items)
-    if state in ACTION_STATES:
+    if state.needs_action:
         step.text = _("The bank needs more documents from you.")
-        step.action_url, step.action_label = ADDITIONAL_URL, _("Upload the requested documents")
-    elif state == REVIEW:
+        step.action_url, step.action_label = url, _("Upload the requested documents")
+    elif state is states.REVIEW:
         step.text = _("The bank is reviewing the documents you sent. Nothing to do for now.")
-        step.link_url, step.link_label = ADDITIONAL_URL, _("See the requested documents")
+        step.link_url, step.link_label = url, _("See the requested documents")
     else:
         step.text = _("The additional documents are verified.")
-        step.link_url, step.link_label = ADDITIONAL_URL, _("See the requested documents")
+        step.link_url, step.link_label = url, _("See the requested documents")
     return step
 
 
 def _plan_step(all_verified: bool) -> Step:
-    url = reverse("kyc-plan")
+    url = reverse("onboarding:plan")
     if all_verified:
         return Step(
             "plan",
             _("Your plan"),
-            OFFER,
+            states.OFFER,
             _(
                 "Everything is verified. The bank will email you a plan offer: open the link "
                 "in that email to accept it, and your account opens."
@@ -259,7 +278,7 @@ def _plan_step(all_verified: bool) -> Step:
     return Step(
         "plan",
         _("Your plan"),
-        LATER,
+        states.LATER,
         _("When everything above is verified, the bank emails you a plan offer to accept."),
         link_url=url,
         link_label=_("Compare the plans"),
@@ -272,12 +291,12 @@ def build_steps(status: CompanyStatus, documents: CompanyDocumentStatus | None) 
     additional = _additional_step(status)
     if additional is not None:
         steps.append(additional)
-    all_verified = all(step.state == VERIFIED for step in steps)
+    all_verified = status.all_verified
     steps.append(_plan_step(all_verified))
     next_step = next((step for step in steps if step.needs_action), None)
     if next_step is None and all_verified:
         next_step = steps[-1]
-    waiting = any(step.state == REVIEW for step in steps)
+    waiting = any(step.state is states.REVIEW for step in steps)
     return {
         "steps": steps,
         "next_step": next_step,
@@ -288,31 +307,34 @@ def build_steps(status: CompanyStatus, documents: CompanyDocumentStatus | None) 
     }
 
 
-@signed_in_required
-@require_http_methods(["GET"])
-def overview(request: HttpRequest) -> HttpResponse:
-    if portal_session.is_live(request):
+@signed_in_view()
+@require_GET
+def overview(request: HttpRequest, company: Company) -> HttpResponse:
+    if company.is_live:
         return _to_dashboard(request)
-    session = _credentials(request)
     client = get_client()
-    status = client.get_company_status(session)
+    status = client.get_company_status(company.credentials)
     if status.is_live:
         return _to_dashboard(request)
-    documents = client.get_company_document_status(session) if status.document_status else None
+    documents = (
+        client.get_company_document_status(company.credentials)
+        if status.document_status != StepState.TO_DO
+        else None
+    )
 
     context = build_steps(status, documents)
-    polling = getattr(request, "htmx", False) and "poll" in request.GET
+    polling = request.htmx and "poll" in request.GET
     try:
         poll = max(0, int(request.GET.get("poll", "0")))
     except ValueError:
         poll = 0
     context.update(
-        company_name=status.company.company_name or portal_session.company_name(request),
+        company_name=status.company.company_name or company.name,
         poll_next=poll + 1,
         poll_seconds=POLL_SECONDS,
         keep_polling=context["pending"] and poll < MAX_POLLS,
         polls_ended=context["pending"] and poll >= MAX_POLLS,
-        resend_next=reverse("kyc-overview"),
+        resend_next=reverse("onboarding:overview"),
     )
     if polling:
         response = render(request, "onboarding/kyc/overview.html#steps", context)
@@ -327,14 +349,6 @@ def overview(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 # Company profile
 # ---------------------------------------------------------------------------
-
-
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
-) -> HttpResponse:
-    """The whole page, or only its form fragment for an htmx request."""
-    name = f"{template}#form" if getattr(request, "htmx", False) else template
-    return render(request, name, context, status=status)
 
 
 def _display(choices: list[tuple[str, str]], value: Any) -> str:
@@ -357,45 +371,42 @@ def _summary(form: forms.Form, values: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-@signed_in_required
+@signed_in_view()
 @require_http_methods(["GET", "POST"])
-def company(request: HttpRequest) -> HttpResponse:
-    session = _credentials(request)
-    status = get_client().get_company_status(session)
-    if status.is_live:
-        return _to_dashboard(request)
-    state = STEP_STATES.get(status.company_status, TO_DO)
-    editable = state in ACTION_STATES
+def company(request: HttpRequest, company: Company) -> HttpResponse:
+    status = _step_status(request, company, COMPANY_TEMPLATE, CompanyDetailsForm)
+    if isinstance(status, HttpResponse):
+        return status
+    state = states.of_step(status.company_status)
+    editable = state.needs_action
     initial = (
         CompanyDetailsForm.initial_from(status.company, status.phone_number)
-        if state != TO_DO
+        if state is not states.TO_DO
         else {}
     )
-    if request.method == "POST" and editable:
-        form = CompanyDetailsForm(request.POST, initial=initial)
-    else:
-        form = CompanyDetailsForm(initial=initial)
+    form, response = _step_form(
+        request,
+        CompanyDetailsForm,
+        initial=initial,
+        editable=editable,
+        here="onboarding:company",
+        locked=_("Your company profile can't be changed now."),
+        send=lambda form: get_client().update_company_details(
+            company.credentials, **form.api_data()
+        ),
+        done=_("Your company profile was sent to the bank for review."),
+    )
+    if response is not None:
+        return response
     context: dict[str, Any] = {
         "form": form,
         "editable": editable,
         "state": state,
-        "state_label": STATE_LABELS[state],
-        "reject_reason": status.company.reject_reason if state == REJECTED else "",
+        "reject_reason": status.company.reject_reason if state is states.REJECTED else "",
     }
-    if request.method == "POST" and not editable:
-        messages.info(request, _("Your company profile can't be changed now."))
-        return portal_session.redirect(request, reverse("kyc-company"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            get_client().update_company_details(session, **form.api_data())
-        except ApiError as error:
-            form.add_error(_field_of(error.user_message, form), error.user_message)
-        else:
-            messages.success(request, _("Your company profile was sent to the bank for review."))
-            return portal_session.redirect(request, reverse("kyc-overview"))
     if not editable:
         context["summary"] = _summary(form, form.initial)
-    return _page(request, "onboarding/kyc/company.html", context)
+    return render_page(request, COMPANY_TEMPLATE, context, fragment="form")
 
 
 # ---------------------------------------------------------------------------
@@ -404,65 +415,65 @@ def company(request: HttpRequest) -> HttpResponse:
 
 
 def _saved_director(session: Credentials, status: CompanyStatus) -> Director | None:
-    if status.director_kyc is not None or status.director_status == 0:
+    if status.director_kyc is not None or status.director_status == StepState.TO_DO:
         return status.director_kyc
     return get_client().profile_details(session).director
 
 
-@signed_in_required
+@signed_in_view()
 @require_http_methods(["GET", "POST"])
-def directors(request: HttpRequest) -> HttpResponse:
-    session = _credentials(request)
-    status = get_client().get_company_status(session)
-    if status.is_live:
-        return _to_dashboard(request)
-    state = STEP_STATES.get(status.director_status, TO_DO)
-    editable = state in ACTION_STATES
-    director = _saved_director(session, status)
-    initial = DirectorForm.initial_from(director) if director and state == REJECTED else {}
-    if request.method == "POST" and not editable:
-        messages.info(request, _("The director's details can't be changed now."))
-        return portal_session.redirect(request, reverse("kyc-directors"))
-    form = DirectorForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            get_client().add_company_director(session, **form.api_data())
-        except ApiError as error:
-            form.add_error(_field_of(error.user_message, form), error.user_message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The director's details were saved. The bank sends the director a link "
-                    "to check their identity."
-                ),
-            )
-            return portal_session.redirect(request, reverse("kyc-overview"))
+def directors(request: HttpRequest, company: Company) -> HttpResponse:
+    status = _step_status(request, company, DIRECTORS_TEMPLATE, DirectorForm)
+    if isinstance(status, HttpResponse):
+        return status
+    state = states.of_step(status.director_status)
+    editable = state.needs_action
+    director = _saved_director(company.credentials, status)
+    rejected = state is states.REJECTED
+    initial = DirectorForm.initial_from(director) if director and rejected else {}
+    form, response = _step_form(
+        request,
+        DirectorForm,
+        initial=initial,
+        editable=editable,
+        here="onboarding:directors",
+        locked=_("The director's details can't be changed now."),
+        send=lambda form: get_client().add_company_director(company.credentials, **form.api_data()),
+        done=_(
+            "The director's details were saved. The bank sends the director a link "
+            "to check their identity."
+        ),
+    )
+    if response is not None:
+        return response
     context: dict[str, Any] = {
         "form": form,
         "editable": editable,
         "state": state,
-        "state_label": STATE_LABELS[state],
         "director": director,
         "summary": _summary(form, DirectorForm.initial_from(director)) if director else [],
-        "reject_reason": (director.director_reject_reason if director else "")
-        if state == REJECTED
-        else "",
+        "reject_reason": director.director_reject_reason if director and rejected else "",
         "can_resend": status.can_resend_kyc_link,
-        "link_sent": state == REVIEW and not status.can_resend_kyc_link,
-        "resend_next": reverse("kyc-directors"),
+        "link_sent": state is states.REVIEW and not status.can_resend_kyc_link,
+        "resend_next": reverse("onboarding:directors"),
     }
-    return _page(request, "onboarding/kyc/directors.html", context)
+    return render_page(request, DIRECTORS_TEMPLATE, context, fragment="form")
 
 
-@signed_in_required
+@signed_in_view()
 @require_POST
-def resend_kyc_link(request: HttpRequest) -> HttpResponse:
-    back = portal_session.safe_next(request, request.POST.get("next")) or reverse("kyc-overview")
+def resend_kyc_link(request: HttpRequest, company: Company) -> HttpResponse:
+    fallback = reverse("onboarding:overview")
+    back = portal_session.safe_next(request, request.POST.get("next")) or fallback
     try:
-        get_client().send_kyc_link(_credentials(request))
+        get_client().send_kyc_link(company.credentials)
     except ApiError as error:
         messages.error(request, error.user_message)
+    except SessionExpired:
+        raise
+    except CodegoError:
+        # The page we go back to still offers the button: that is the retry.
+        messages.error(request, texts.BANK_UNAVAILABLE)
     else:
         messages.success(request, _("We asked the bank to send the identity check link again."))
     return portal_session.redirect(request, back)
@@ -513,12 +524,6 @@ def plan_name(plan: Plan) -> str:
     return " ".join(plan.plan_name.split())
 
 
-def _all_verified(status: CompanyStatus) -> bool:
-    steps = (status.company_status, status.document_status, status.director_status)
-    extra = (doc.status for doc in status.additional_documents)
-    return all(value == 2 for value in (*steps, *extra))
-
-
 RISK_GROUP_LABELS = {
     1: gettext_lazy("high-risk"),
     2: gettext_lazy("medium-risk"),
@@ -526,10 +531,23 @@ RISK_GROUP_LABELS = {
 }
 
 
-@signed_in_required
-@require_http_methods(["GET"])
-def plan(request: HttpRequest) -> HttpResponse:
-    status = get_client().get_company_status(_credentials(request))
+@signed_in_view()
+@require_GET
+def plan(request: HttpRequest, company: Company) -> HttpResponse:
+    status = get_client().get_company_status(company.credentials)
+    try:
+        context = _plan_catalogue(status)
+    except SessionExpired:
+        raise
+    except CodegoError:
+        # The page still explains how the offer comes; only the table waits.
+        context = {"unavailable": texts.BANK_UNAVAILABLE, "retry_url": request.get_full_path()}
+    context["all_verified"] = status.all_verified
+    return render(request, "onboarding/kyc/plan.html", context)
+
+
+def _plan_catalogue(status: CompanyStatus) -> dict[str, Any]:
+    """The plans of the company's country risk level, their fees, posPlan and the funds."""
     catalogue = reference.plans()
     country_id = status.company.company_country
     country_id = "" if country_id in ("", "0") else country_id
@@ -542,7 +560,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     country = reference.country(country_id) if country_id else None
     pos = reference.pos_plan()
     funds = reference.source_of_funds()
-    context = {
+    return {
         "plans": [{"name": plan_name(p), "description": p.description.strip()} for p in plans],
         "rows": plan_rows(plans),
         "country_name": country.name if country else "",
@@ -556,9 +574,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         if pos.plan_name or pos.monthly_fee or pos.card_trx_fee
         else None,
         "source_of_funds": [f[:1].upper() + f[1:] for f in funds],
-        "all_verified": _all_verified(status),
     }
-    return render(request, "onboarding/kyc/plan.html", context)
 
 
 # ---------------------------------------------------------------------------
@@ -581,11 +597,11 @@ def _outcome(message: str) -> str:
 def plan_respond(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     unique_id = (source.get("unique_id") or request.GET.get("unique_id") or "").strip()
-    signed_in = portal_session.is_signed_in(request)
+    company = Company.from_request(request)
     context: dict[str, Any] = {
         "unique_id": unique_id,
-        "signed_in": signed_in,
-        "company_name": portal_session.company_name(request) if signed_in else "",
+        "signed_in": company is not None,
+        "company_name": company.name if company else "",
         "outcome": "",
         "message": "",
     }
@@ -600,11 +616,9 @@ def plan_respond(request: HttpRequest) -> HttpResponse:
         except ApiError as error:
             context["outcome"] = _outcome(error.user_message)
             context["message"] = error.user_message
+        except CodegoError:
+            # No outcome: the offer and its two buttons again, which are the retry.
+            context["message"] = texts.BANK_UNAVAILABLE
         else:
             context["outcome"] = "accepted" if answer == "accept" else "rejected"
-    name = (
-        "onboarding/kyc/plan_respond.html#answer"
-        if getattr(request, "htmx", False) and request.method == "POST"
-        else "onboarding/kyc/plan_respond.html"
-    )
-    return render(request, name, context)
+    return render_page(request, "onboarding/kyc/plan_respond.html", context, fragment="answer")

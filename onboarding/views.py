@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,8 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from codego import reference
 from codego.client import get_client
 from codego.errors import ApiError, CodegoError
+from portal import demo, texts, throttle
 from portal import session as portal_session
-from portal import throttle
+from portal.pages import Company, render_page
 
 from .forms import (
     ForgotPasswordForm,
@@ -49,26 +49,10 @@ PENDING_RESET = "pending_reset"
 SIGNUP_OTP_ATTEMPTS = 2  # verifyemailotp: "Only two attempt allow to verify email account."
 
 
-def _unavailable() -> str:
-    return _("The bank is unavailable right now. Please try again.")
-
-
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
-) -> HttpResponse:
-    """The whole page, or only its form fragment for an htmx request."""
-    name = f"{template}#form" if getattr(request, "htmx", False) else template
-    return render(request, name, context, status=status)
-
-
-def _done(request: HttpRequest, url: str) -> HttpResponse:
-    return portal_session.redirect(request, url)
-
-
 def _mailbox_url(email: str) -> str | None:
     if not settings.SANDBOX_ENABLED or not email:
         return None
-    return f"/sandbox/mailbox/?{urlencode({'to': email})}"
+    return f"{reverse('sandbox:mailbox')}?{urlencode({'to': email})}"
 
 
 def _pending(key: str, start: str) -> Callable[[PendingView], Callable[..., HttpResponse]]:
@@ -82,7 +66,7 @@ def _pending(key: str, start: str) -> Callable[[PendingView], Callable[..., Http
         def wrapper(request: HttpRequest) -> HttpResponse:
             pending = request.session.get(key)
             if not pending:
-                return _done(request, reverse(start))
+                return portal_session.redirect(request, reverse(start))
             return view(request, pending)
 
         return wrapper
@@ -111,13 +95,14 @@ def _password_login(request: HttpRequest, email: str, password: str, wrong: str)
         throttle.record_failure(request, email)
         return None, wrong
     except CodegoError:
-        return None, _unavailable()
+        return None, str(texts.BANK_UNAVAILABLE)
 
 
 def _after_sign_in(request: HttpRequest, next_url: str | None = None) -> str:
-    if portal_session.is_live(request):
+    company = Company.from_request(request)
+    if company is not None and company.is_live:
         return portal_session.safe_next(request, next_url) or reverse("banking:dashboard")
-    return reverse("kyc-overview")
+    return reverse("onboarding:overview")
 
 
 # ---------------------------------------------------------------------------
@@ -159,7 +144,7 @@ def _captcha_refusal(request: HttpRequest) -> str | None:
     except ApiError:
         return not_robot
     except CodegoError:
-        return _unavailable()
+        return str(texts.BANK_UNAVAILABLE)
     return None
 
 
@@ -173,9 +158,8 @@ RECAPTCHA_CSP = {
 
 def _signup_page(request: HttpRequest, form: SignupForm) -> HttpResponse:
     site_key = _captcha_site_key()
-    response = _page(
-        request, "onboarding/signup.html", {"form": form, "captcha_site_key": site_key}
-    )
+    context = {"form": form, "captcha_site_key": site_key}
+    response = render_page(request, "onboarding/signup.html", context, fragment="form")
     if site_key:
         response._csp_update = RECAPTCHA_CSP  # type: ignore[attr-defined] - read by django-csp
     return response
@@ -196,14 +180,15 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ApiError as error:
             form.add_error("email", error.user_message)
         except CodegoError:
-            form.add_error(None, _unavailable())
+            form.add_error(None, str(texts.BANK_UNAVAILABLE))
         else:
             request.session[PENDING_SIGNUP] = {
                 "unique_id": started.unique_id,
                 "email": form.cleaned_data["email"],
                 "attempts": 0,
             }
-            return _done(request, reverse("onboarding:signup-verify"))
+            demo.remember_mailbox_address(request, form.cleaned_data["email"])
+            return portal_session.redirect(request, reverse("onboarding:signup-verify"))
     return _signup_page(request, form)
 
 
@@ -229,7 +214,7 @@ def signup_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse
                 request.session[PENDING_SIGNUP] = {**pending, "attempts": attempts}
                 form.add_error("email_otp", error.user_message)
         except CodegoError:
-            form.add_error(None, _unavailable())
+            form.add_error(None, str(texts.BANK_UNAVAILABLE))
         else:
             del request.session[PENDING_SIGNUP]
             throttle.reset(email)
@@ -238,8 +223,8 @@ def signup_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse
                 request,
                 _("Your email address is verified. We emailed you your password."),
             )
-            return _done(request, reverse("kyc-overview"))
-    return _page(request, "onboarding/signup_verify.html", context)
+            return portal_session.redirect(request, reverse("onboarding:overview"))
+    return render_page(request, "onboarding/signup_verify.html", context, fragment="form")
 
 
 # ---------------------------------------------------------------------------
@@ -266,7 +251,7 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         if _throttled(request, form, email):
-            return _page(request, "onboarding/login.html", {"form": form})
+            return render_page(request, "onboarding/login.html", {"form": form}, fragment="form")
         # One message for an unknown address and a wrong password.
         started, error = _password_login(
             request, email, form.cleaned_data["password"], _("Wrong email or password.")
@@ -283,8 +268,9 @@ def login(request: HttpRequest) -> HttpResponse:
                 "email": email,
                 "next": portal_session.safe_next(request, form.cleaned_data.get("next")) or "",
             }
-            return _done(request, reverse("onboarding:login-verify"))
-    return _page(request, "onboarding/login.html", {"form": form})
+            demo.remember_mailbox_address(request, email)
+            return portal_session.redirect(request, reverse("onboarding:login-verify"))
+    return render_page(request, "onboarding/login.html", {"form": form}, fragment="form")
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,14 +293,14 @@ def login_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
             throttle.record_failure(request, email)
             form.add_error("otp", error.user_message)
         except CodegoError:
-            form.add_error(None, _unavailable())
+            form.add_error(None, str(texts.BANK_UNAVAILABLE))
         else:
             next_url = pending.get("next") or None
             del request.session[PENDING_LOGIN]
             throttle.reset(email)
             portal_session.sign_in(request, signed_in, email=email)
-            return _done(request, _after_sign_in(request, next_url))
-    return _page(request, "onboarding/login_verify.html", context)
+            return portal_session.redirect(request, _after_sign_in(request, next_url))
+    return render_page(request, "onboarding/login_verify.html", context, fragment="form")
 
 
 @require_POST
@@ -341,7 +327,7 @@ def login_resend(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
             messages.success(request, _("We sent a new code to %(email)s.") % {"email": email})
     else:
         messages.error(request, _("Enter your password to get a new code."))
-    return _done(request, verify_url)
+    return portal_session.redirect(request, verify_url)
 
 
 # ---------------------------------------------------------------------------
@@ -360,17 +346,20 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
             # Unknown address: the same answer as for a known one (no probing).
             request.session[PENDING_RESET] = {"email": email, "unique_id": "", "user_id": ""}
         except CodegoError:
-            form.add_error(None, _unavailable())
-            return _page(request, "onboarding/password_forgot.html", {"form": form})
+            form.add_error(None, str(texts.BANK_UNAVAILABLE))
+            return render_page(
+                request, "onboarding/password_forgot.html", {"form": form}, fragment="form"
+            )
         else:
             request.session[PENDING_RESET] = {
                 "email": email,
                 "unique_id": started.unique_id,
                 "user_id": started.user_id,
             }
+        demo.remember_mailbox_address(request, email)
         messages.info(request, _("If the address is registered, we sent a code to it."))
-        return _done(request, reverse("onboarding:password-reset"))
-    return _page(request, "onboarding/password_forgot.html", {"form": form})
+        return portal_session.redirect(request, reverse("onboarding:password-reset"))
+    return render_page(request, "onboarding/password_forgot.html", {"form": form}, fragment="form")
 
 
 @require_http_methods(["GET", "POST"])
@@ -384,7 +373,7 @@ def password_reset(request: HttpRequest, pending: dict[str, Any]) -> HttpRespons
         if not pending.get("unique_id"):
             throttle.record_failure(request, email)
             form.add_error("code", wrong_code)
-            return _page(request, "onboarding/password_reset.html", context)
+            return render_page(request, "onboarding/password_reset.html", context, fragment="form")
         try:
             get_client().reset_password(
                 password=form.cleaned_data["password"],
@@ -400,13 +389,13 @@ def password_reset(request: HttpRequest, pending: dict[str, Any]) -> HttpRespons
                 throttle.record_failure(request, email)
                 form.add_error("code", wrong_code)
         except CodegoError:
-            form.add_error(None, _unavailable())
+            form.add_error(None, str(texts.BANK_UNAVAILABLE))
         else:
             del request.session[PENDING_RESET]
             throttle.reset(email)
             messages.success(request, _("Your password has been changed. Please sign in."))
-            return _done(request, reverse("onboarding:login"))
-    return _page(request, "onboarding/password_reset.html", context)
+            return portal_session.redirect(request, reverse("onboarding:login"))
+    return render_page(request, "onboarding/password_reset.html", context, fragment="form")
 
 
 # ---------------------------------------------------------------------------
@@ -416,13 +405,13 @@ def password_reset(request: HttpRequest, pending: dict[str, Any]) -> HttpRespons
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    session = portal_session.credentials(request)
-    if session is not None:
+    company = Company.from_request(request)
+    if company is not None:
         try:
-            get_client().logout(session)
+            get_client().logout(company.credentials)
         except CodegoError as error:
             # Signed out here whatever the bank says; its token lapses on its own.
             logger.warning("logout upstream failed: %s", type(error).__name__)
     portal_session.sign_out(request)
     messages.info(request, _("You have been signed out."))
-    return _done(request, reverse("onboarding:login"))
+    return portal_session.redirect(request, reverse("onboarding:login"))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from codego.errors import CodegoError, RateLimited
@@ -73,7 +74,8 @@ def upstream_unavailable(request: HttpRequest, error: CodegoError) -> HttpRespon
         back_url = ""
     else:
         retry_url = ""
-        back_url = current or _same_site(request, request.headers.get("Referer", "")) or "/"
+        referer = _same_site(request, request.headers.get("Referer", ""))
+        back_url = current or referer or reverse("onboarding:home")
     response = render(
         request,
         "errors/upstream.html",

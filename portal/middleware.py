@@ -13,22 +13,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext as _
 
 from codego.errors import CodegoError, SessionExpired
 from portal import session as portal_session
+from portal import texts
+from portal.errors import upstream_unavailable
 
 logger = logging.getLogger("portal.session")
 
-# Requests that are not a person using the portal.
-PASSIVE_PREFIXES = ("/healthz", "/static/")
+
+def _is_passive(request: HttpRequest) -> bool:
+    """A probe or a static file: not a person using the portal."""
+    return request.path.startswith((reverse("healthz"), reverse("readyz"), settings.STATIC_URL))
 
 
 def _is_heartbeat(request: HttpRequest) -> bool:
-    return request.method == "POST" and request.path == portal_session.HEARTBEAT_PATH
+    return request.method == "POST" and request.path == reverse("heartbeat")
 
 
 def _is_poll(request: HttpRequest) -> bool:
@@ -48,12 +53,12 @@ class SessionActivityMiddleware:
         signed_in = portal_session.is_signed_in(request)
         if signed_in and _is_poll(request) and portal_session.timed_out(request):
             portal_session.end_inactive(request)
-            return portal_session.redirect(request, portal_session.LOGIN_URL)
+            return portal_session.redirect(request, portal_session.login_url())
         if (
             signed_in
             and not _is_heartbeat(request)
             and not _is_poll(request)
-            and not request.path.startswith(PASSIVE_PREFIXES)
+            and not _is_passive(request)
         ):
             early = self._real_request(request)
             if early is not None:
@@ -68,13 +73,13 @@ class SessionActivityMiddleware:
         """Count the activity; a response when the session has ended instead."""
         if portal_session.timed_out(request):
             portal_session.end_inactive(request)
-            return portal_session.redirect(request, portal_session.LOGIN_URL)
+            return portal_session.redirect(request, portal_session.login_url())
         portal_session.touch(request)
         try:
             portal_session.keep_token_alive(request)
         except SessionExpired:
             portal_session.end_expired(request)
-            return portal_session.redirect(request, portal_session.LOGIN_URL)
+            return portal_session.redirect(request, portal_session.login_url())
         except CodegoError as error:
             # The view's own call will meet the same outage and say so.
             logger.warning("updateUserLive failed: %s", type(error).__name__)
@@ -91,19 +96,11 @@ class CodegoErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, SessionExpired):
             portal_session.sign_out(request)
-            messages.info(request, _("Your session has expired. Please sign in again."))
-            response = portal_session.redirect(request, portal_session.LOGIN_URL)
+            messages.info(request, texts.SESSION_EXPIRED)
+            response = portal_session.redirect(request, portal_session.login_url())
             add_never_cache_headers(response)
             return response
         if isinstance(exception, CodegoError):
             logger.warning("bank call failed: %s", exception)
-            try:
-                from portal.errors import upstream_unavailable
-            except ImportError:
-                return HttpResponse(
-                    _("The bank is unavailable right now. Please try again."),
-                    status=503,
-                    content_type="text/plain; charset=utf-8",
-                )
             return upstream_unavailable(request, exception)
         return None

@@ -8,22 +8,31 @@
 `signed_in_view` sends signed-out visitors to the login page (and back here
 afterwards) and, with `live=True`, companies that are not live yet to the KYC
 overview. `render_page` renders the whole page, or only its `content` partial
-(django-template-partials) when htmx asks for it.
+(django-template-partials) when htmx asks for it. `send_form` makes the bank
+call of a valid form and, when the bank refuses or fails, puts the reason on
+the form, which is then shown again with everything typed.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from codego.transport import Credentials
+from codego.errors import ApiError, CodegoError, SessionExpired
+from codego.types import Credentials
 from portal import session as portal_session
+from portal import texts
+
+logger = logging.getLogger("portal.pages")
 
 P = ParamSpec("P")
 
@@ -66,7 +75,7 @@ def signed_in_view(
                 login = portal_session.login_url(request.get_full_path())
                 return portal_session.redirect(request, login)
             if live and not company.is_live:
-                return portal_session.redirect(request, reverse("kyc-overview"))
+                return portal_session.redirect(request, reverse("onboarding:overview"))
             request.company = company  # type: ignore[attr-defined]
             return view(request, company, *args, **kwargs)
 
@@ -92,3 +101,36 @@ def render_page(
     """The whole page, or only its `fragment` partial for an htmx request."""
     name = f"{template}#{fragment}" if wants_fragment(request) else template
     return render(request, name, dict(context or {}), status=status)
+
+
+def field_named_in(message: str, form: forms.Form) -> str | None:
+    """The form field a bank message names ("The phone field must ..."), if any."""
+    match = re.search(r"\bThe (\w+) field\b", message)
+    if match and match.group(1) in form.fields:
+        return match.group(1)
+    return None
+
+
+def send_form(
+    form: forms.Form, call: Callable[[], object], *, unavailable: str = texts.FORM_NOT_SENT
+) -> bool:
+    """Make the bank call of a valid `form`; True when the bank took it.
+
+    The bank's refusal goes next to the field it names, else on top of the form;
+    any other failure (timeout, 5xx, garbage, rate limit) puts `unavailable` on
+    top. Either way the caller shows the form again, bound to what was typed,
+    and its button is the retry. `SessionExpired` propagates: the middleware
+    signs out.
+    """
+    try:
+        call()
+    except ApiError as error:
+        form.add_error(field_named_in(error.user_message, form), error.user_message)
+    except SessionExpired:
+        raise
+    except CodegoError as error:
+        logger.warning("bank call failed: %s", error)
+        form.add_error(None, str(unavailable))
+    else:
+        return True
+    return False

@@ -18,30 +18,28 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from codego.errors import CodegoError, SessionExpired
-from codego.transport import Credentials
+from codego.types import Credentials
+from portal import texts
 
 logger = logging.getLogger("portal.session")
 
 SESSION_KEY = "codego"
 LAST_ACTIVITY_KEY = "last_activity"
 INACTIVITY_LIMIT = 5 * 60  # seconds without a real request
+TOUCH_INTERVAL = 15  # seconds between two writes of the activity stamp to the session
 LIVE_INTERVAL = 30  # seconds between two updateUserLive calls of one session
-LOGIN_URL = "/login/"
-HEARTBEAT_PATH = "/heartbeat/"
 
 
 # ---------------------------------------------------------------------------
@@ -96,16 +94,6 @@ def credentials(request: HttpRequest) -> Credentials | None:
     return Credentials(user_id=data["user_id"], web_token=data["web_token"])
 
 
-def is_live(request: HttpRequest) -> bool:
-    data = signed_in_data(request)
-    return bool(data and data.get("is_live"))
-
-
-def company_name(request: HttpRequest) -> str:
-    data = signed_in_data(request)
-    return str(data.get("company_name", "")) if data else ""
-
-
 def set_live(request: HttpRequest, live: bool) -> None:
     """Record that the company went live (or not) since sign-in."""
     data = signed_in_data(request)
@@ -120,7 +108,7 @@ def set_live(request: HttpRequest, live: bool) -> None:
 
 def redirect(request: HttpRequest, url: str) -> HttpResponse:
     """A redirect htmx follows as a full page load, or a plain 302."""
-    if getattr(request, "htmx", False):
+    if request.htmx:
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
 
@@ -136,22 +124,12 @@ def safe_next(request: HttpRequest, url: str | None) -> str | None:
     return None
 
 
-def login_url(next_url: str | None = None) -> str:
+def login_url(next_url: str | None = None, *, expired: bool = False) -> str:
+    """The sign-in page; `next_url` to come back to, `expired` to end a lapsed session there."""
+    url = reverse("onboarding:login")
     if next_url:
-        return f"{LOGIN_URL}?{urlencode({'next': next_url})}"
-    return LOGIN_URL
-
-
-def signed_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send signed-out visitors to the login page, coming back here afterwards."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_signed_in(request):
-            return redirect(request, login_url(request.get_full_path()))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+        return f"{url}?{urlencode({'next': next_url})}"
+    return f"{url}?expired=1" if expired else url
 
 
 # ---------------------------------------------------------------------------
@@ -159,18 +137,37 @@ def signed_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
 # ---------------------------------------------------------------------------
 
 
+def _activity_key(request: HttpRequest) -> str:
+    return f"activity:{request.session.session_key}"
+
+
+def last_activity(request: HttpRequest) -> float | None:
+    """When the session last saw a real request: the cache's exact stamp or the session's."""
+    stamps = (request.session.get(LAST_ACTIVITY_KEY), cache.get(_activity_key(request)))
+    values = [float(stamp) for stamp in stamps if isinstance(stamp, int | float)]
+    return max(values) if values else None
+
+
 def timed_out(request: HttpRequest) -> bool:
     """True when the signed-in session saw no real request for 5 minutes."""
-    last = request.session.get(LAST_ACTIVITY_KEY)
-    try:
-        return time.time() - float(last) >= INACTIVITY_LIMIT
-    except (TypeError, ValueError):
-        return True
+    last = last_activity(request)
+    return last is None or time.time() - last >= INACTIVITY_LIMIT
 
 
 def touch(request: HttpRequest) -> None:
-    """A real request: the inactivity clock starts again."""
-    request.session[LAST_ACTIVITY_KEY] = time.time()
+    """A real request: the inactivity clock starts again.
+
+    The exact moment goes to the cache on every request; the session (a
+    database write) only when its own stamp is older than TOUCH_INTERVAL, so a
+    busy session is not rewritten on every page. Should the cache forget, the
+    session's stamp can only end the session a little early, never late.
+    """
+    now = time.time()
+    if request.session.session_key:
+        cache.set(_activity_key(request), now, INACTIVITY_LIMIT + TOUCH_INTERVAL)
+    stamp = request.session.get(LAST_ACTIVITY_KEY)
+    if not isinstance(stamp, int | float) or now - stamp >= TOUCH_INTERVAL:
+        request.session[LAST_ACTIVITY_KEY] = now
 
 
 def _live_key(request: HttpRequest) -> str:
@@ -204,12 +201,12 @@ def keep_token_alive(request: HttpRequest) -> bool:
 
 def end_inactive(request: HttpRequest) -> None:
     sign_out(request)
-    messages.info(request, _("You were signed out after 5 minutes of inactivity."))
+    messages.info(request, texts.SIGNED_OUT_INACTIVE)
 
 
 def end_expired(request: HttpRequest) -> None:
     sign_out(request)
-    messages.info(request, _("Your session has expired. Please sign in again."))
+    messages.info(request, texts.SESSION_EXPIRED)
 
 
 # ---------------------------------------------------------------------------
@@ -220,7 +217,7 @@ def end_expired(request: HttpRequest) -> None:
 @require_POST
 def heartbeat(request: HttpRequest) -> HttpResponse:
     """Keep the bank's token alive while a page is open; not user activity."""
-    expired_url = f"{LOGIN_URL}?expired=1"
+    expired_url = login_url(expired=True)
     if not is_signed_in(request):
         return redirect(request, expired_url)
     if timed_out(request):
@@ -241,8 +238,8 @@ def heartbeat(request: HttpRequest) -> HttpResponse:
 def keep_alive(request: HttpRequest) -> HttpResponse:
     """The "Stay signed in" button: a real request, so the middleware counted it."""
     if not is_signed_in(request):
-        return redirect(request, LOGIN_URL)
-    if getattr(request, "htmx", False):
+        return redirect(request, login_url())
+    if request.htmx:
         return HttpResponse(status=204)
     back = safe_next(request, request.POST.get("next") or request.headers.get("Referer"))
-    return HttpResponseRedirect(back or "/")
+    return HttpResponseRedirect(back or reverse("onboarding:home"))

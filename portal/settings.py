@@ -50,8 +50,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: its log line times and counts everything below it.
+    "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed (with Django's BREACH padding); whitenoise serves static files itself.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.throttle.KnownDeviceMiddleware",
     "portal.middleware.SessionActivityMiddleware",
     "portal.middleware.CodegoErrorMiddleware",
 ]
@@ -124,7 +129,8 @@ USE_TZ = True
 # Static files
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes the files and their manifest (relative: to the project).
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -140,6 +146,9 @@ STORAGES = {
 # ------------------------------------------------------------------------------
 # Security
 # ------------------------------------------------------------------------------
+# Sessions read from the cache, written through to the database: any worker
+# serves any request, and a cache restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
@@ -153,6 +162,8 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes of the orchestrator speak plain HTTP to the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -170,15 +181,41 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # ------------------------------------------------------------------------------
+# Sign-in throttling (portal/throttle.py)
+# ------------------------------------------------------------------------------
+# Proxies in front of the portal that append to X-Forwarded-For; 0 = REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Seconds a lockout lasts, counted from the first failure.
+THROTTLE_WINDOW = env.int("THROTTLE_WINDOW", default=15 * 60)
+# Failures per (email, client) and per client address across emails.
+THROTTLE_PAIR_LIMIT = env.int("THROTTLE_PAIR_LIMIT", default=5)
+THROTTLE_ADDRESS_LIMIT = env.int("THROTTLE_ADDRESS_LIMIT", default=20)
+# Per email from anywhere: a delay from this many failures on, doubling, capped.
+THROTTLE_EMAIL_FREE_FAILURES = env.int("THROTTLE_EMAIL_FREE_FAILURES", default=5)
+THROTTLE_EMAIL_DELAY = env.int("THROTTLE_EMAIL_DELAY", default=2)
+THROTTLE_EMAIL_MAX_DELAY = env.int("THROTTLE_EMAIL_MAX_DELAY", default=60)
+THROTTLE_KNOWN_DEVICE_DAYS = env.int("THROTTLE_KNOWN_DEVICE_DAYS", default=180)
+
+# ------------------------------------------------------------------------------
 # Logging: one line per upstream call from the `codego` logger.
 # ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s rid=%(request_id)s %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "portal.request": {"level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
         "codego": {"level": env.str("CODEGO_LOG_LEVEL", default="INFO")},
         "sandbox": {"level": env.str("SANDBOX_LOG_LEVEL", default="INFO")},
     },
@@ -188,7 +225,14 @@ LOGGING = {
 # Codego Business API
 # ------------------------------------------------------------------------------
 # Demo credentials of the embedded simulator; a real deployment sets its own.
-CODEGO_API_URL = env.str("CODEGO_API_URL", default="sandbox:")
+# Outside debug the simulator is never implied: it runs only with SANDBOX_ENABLED=true.
+_SANDBOX_FLAG = env.bool("SANDBOX_ENABLED", default=None)
+CODEGO_API_URL = env.str("CODEGO_API_URL", default="sandbox:" if DEBUG or _SANDBOX_FLAG else "")
+if not CODEGO_API_URL:
+    raise ImproperlyConfigured(
+        "CODEGO_API_URL must be set when DEBUG is false: the Codego API to talk to, "
+        "or set SANDBOX_ENABLED=true to run a public demo on the embedded simulator."
+    )
 CODEGO_CLIENT_KEY = env.str("CODEGO_CLIENT_KEY", default="sandbox-client-key")
 CODEGO_SECRET_KEY = env.str("CODEGO_SECRET_KEY", default="sandbox-secret-key")
 CODEGO_API_KEY = env.str("CODEGO_API_KEY", default="sandbox-api-key")
@@ -201,10 +245,22 @@ CODEGO_REFERENCE_TTL = env.int("CODEGO_REFERENCE_TTL", default=3600)
 # ------------------------------------------------------------------------------
 # Embedded simulator
 # ------------------------------------------------------------------------------
-SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=CODEGO_API_URL == "sandbox:")
+SANDBOX_ENABLED = (
+    _SANDBOX_FLAG if _SANDBOX_FLAG is not None else DEBUG and CODEGO_API_URL == "sandbox:"
+)
+if CODEGO_API_URL == "sandbox:" and not DEBUG and not SANDBOX_ENABLED:
+    raise ImproperlyConfigured(
+        "CODEGO_API_URL=sandbox: is the embedded simulator, a demo bank: with DEBUG false "
+        "it needs SANDBOX_ENABLED=true, or point CODEGO_API_URL at the Codego API."
+    )
+# Every visitor reads every email only on a developer's machine; elsewhere a visitor
+# sees the mail to addresses typed in the same browser session, staff see all.
+SANDBOX_MAILBOX_OPEN = DEBUG
 SANDBOX_FIXED_OTP = env.str("SANDBOX_FIXED_OTP", default="")
 SANDBOX_TOKEN_TTL = env.int("SANDBOX_TOKEN_TTL", default=60)
 SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
+# Seconds until a confirmed transfer settles by itself; 0: only staff settle them.
+SANDBOX_SETTLE_SECONDS = env.int("SANDBOX_SETTLE_SECONDS", default=30)
 # Requests per 10 s per credential before HTTP 429, as the real API documents.
 SANDBOX_RATE_LIMIT = env.int("SANDBOX_RATE_LIMIT", default=200)
 # Where the simulator's emails point (plan accept link).

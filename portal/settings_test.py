@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret")
+# Outside debug the simulator runs only when asked for explicitly.
+os.environ.setdefault("SANDBOX_ENABLED", "true")
 
 from portal.settings import *  # noqa: F403
 
@@ -17,14 +19,28 @@ SANDBOX_FIXED_OTP = ""
 SANDBOX_TOKEN_TTL = 60
 SANDBOX_LATENCY_MS = 0
 SANDBOX_RATE_LIMIT = 200
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": ":memory:",
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+# In-memory SQLite and local memory, unless scripts/with-services.sh handed us a
+# real PostgreSQL and Redis (`make test-services`): then the suite runs on those.
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     }
-}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("CACHE_URL", "").startswith("redis"):
+    # One Redis database per xdist worker: the tests' cache.clear() flushes its own only.
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _redis_url = os.environ["CACHE_URL"].rsplit("/", 1)[0]
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"{_redis_url}/{1 + _worker}",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SECURE_SSL_REDIRECT = False

@@ -40,7 +40,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from codego.transport import Upload
+from codego.types import Upload
 
 MB = 1024 * 1024
 MAX_UPLOAD_BYTES = 10 * MB

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
-from portal import brand, views
+from portal import brand, session, views
 
 handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.permission_denied"
@@ -10,10 +10,12 @@ handler500 = "portal.errors.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("brand.css", brand.brand_css, name="brand-css"),
+    # Session machinery used by every signed-in page (templates/includes/session.html).
+    path("heartbeat/", session.heartbeat, name="heartbeat"),
+    path("session/keep-alive/", session.keep_alive, name="keep-alive"),
     path("", include("onboarding.urls")),
-    path("", include("onboarding.kyc_urls")),
-    path("", include("onboarding.document_urls")),
     path("", include("banking.urls")),
     path("crypto/", include("crypto_wallets.urls")),
 ]

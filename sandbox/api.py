@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from sandbox import bank
 from sandbox.models import Company, Fault, JournalEntry, WebToken
 
 logger = logging.getLogger("sandbox")
@@ -150,7 +152,8 @@ def parse_body(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Uploaded
     if not raw.strip():
         return {}, {}
     try:
-        data = json.loads(raw)
+        # Fractions as Decimal: an amount sent as the number 10.05 keeps its exact cents.
+        data = json.loads(raw, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as err:
         raise Reject("The request body is not valid JSON.") from err
     if not isinstance(data, dict):
@@ -279,6 +282,8 @@ def _answer(request: HttpRequest, name: str) -> tuple[Call | None, _Reply]:
             try:
                 if spec.session:
                     authenticate_session(call)
+                    # Transfers due to settle do so before the company's call reads anything.
+                    bank.settle_due(call.session_company)
                 payload = spec.handler(call)
             except SessionRejected as rejected:
                 message = str(rejected)

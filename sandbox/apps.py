@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,9 @@ class SandboxConfig(AppConfig):
 
     def ready(self) -> None:
         # Handlers register themselves with the pipeline on import.
+        from codego.transport import register_adapter
         from sandbox import endpoints  # noqa: F401
+        from sandbox.adapter import SCHEME, SandboxAdapter
+
+        # The client reaches the simulator through this hook: codego/ never imports sandbox/.
+        register_adapter(SCHEME, SandboxAdapter)

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from schwifty import IBAN
 
-from sandbox.models import Company, Iban, Mail, Notification, Otp, PlanProposal, WebToken
+from sandbox.models import (
+    Company,
+    CryptoTransaction,
+    Iban,
+    JournalEntry,
+    Mail,
+    Notification,
+    Otp,
+    PlanProposal,
+    Transaction,
+    WebToken,
+)
 
 OTP_LIFETIME = timedelta(minutes=10)
 OTP_MAX_ATTEMPTS = 3
@@ -80,8 +93,99 @@ def new_reference(digits: int) -> str:
     return str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
 
 
+def unique_trx_ids(rng: random.Random | None = None) -> tuple[str, str]:
+    """A fresh (trx_id, transaction_id) pair in the formats iban_sendmoney uses.
+
+    `rng` makes the demo history repeatable.
+    """
+
+    def digits(count: int) -> str:
+        if rng is None:
+            return new_reference(count)
+        return str(rng.randrange(10 ** (count - 1), 10**count))
+
+    while True:
+        trx_id, transaction_id = "TRX" + digits(12), digits(8)
+        taken = Transaction.objects.filter(
+            Q(trx_id=trx_id) | Q(transaction_id=transaction_id)
+        ).exists()
+        if not taken:
+            return trx_id, transaction_id
+
+
+def crypto_transaction_id(rng: random.Random | None = None) -> str:
+    """A fresh crypto transaction id ("CTX" and 16 digits); `rng` makes it repeatable."""
+    while True:
+        number = rng.randrange(10**15, 10**16) if rng else secrets.randbelow(9 * 10**15) + 10**15
+        value = f"CTX{number}"
+        if not CryptoTransaction.objects.filter(transaction_id=value).exists():
+            return value
+
+
 def notify(company: Company, title: str, description: str) -> Notification:
     return Notification.objects.create(company=company, title=title, description=description)
+
+
+def finish_transfer(trx: Transaction, *, failure: str = "") -> None:
+    """A Pending transfer completes, or fails for `failure` and gives back what it booked."""
+    amount = money(trx.amount)
+    if not failure:
+        trx.status = Transaction.Status.COMPLETED
+        trx.save(update_fields=["status"])
+        notify(
+            trx.iban.company,
+            "Transfer completed",
+            f"{amount} EUR to {trx.counterparty_name} arrived.",
+        )
+        return
+    booked = trx.booked
+    account = Iban.objects.select_for_update().get(pk=trx.iban_id)
+    account.balance -= booked
+    account.save(update_fields=["balance"])
+    trx.status = Transaction.Status.FAILED
+    trx.failure_reason = failure[:300]
+    trx.save(update_fields=["status", "failure_reason"])
+    notify(
+        account.company,
+        "Transfer failed",
+        f"{amount} EUR to {trx.counterparty_name} failed: {failure} "
+        f"{money(-booked)} EUR went back to {account.label}.",
+    )
+
+
+def settle_due(company: Company) -> list[Transaction]:
+    """Settle the company's transfers Pending for SANDBOX_SETTLE_SECONDS (0: never by itself).
+
+    The pipeline calls this before every signed-in call of the company, inside that
+    call's transaction: no background worker, and whoever reads next sees the
+    transfer settled. A transfer staff marked to fail fails instead; one still
+    waiting for its supporting document waits.
+    """
+    seconds = settings.SANDBOX_SETTLE_SECONDS
+    if seconds <= 0:
+        return []
+    due = (
+        Transaction.objects.select_for_update()
+        .select_related("iban__company")
+        .filter(
+            iban__company=company,
+            status=Transaction.Status.PENDING,
+            pending_since__lte=timezone.now() - timedelta(seconds=seconds),
+        )
+        .exclude(is_upload_document=1)
+        .order_by("pending_since", "id")
+    )
+    settled = list(due)
+    for trx in settled:
+        finish_transfer(trx, failure=trx.fail_on_settle)
+        JournalEntry.objects.create(
+            endpoint="bank:settle",
+            company_email=company.email,
+            http_status=200,
+            outcome=f"{trx.trx_id} {trx.status} after {seconds} s"[:200],
+            milliseconds=0,
+        )
+    return settled
 
 
 def money(value: Decimal) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import views as auth_views
@@ -26,7 +27,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sandbox import actions
+from sandbox import actions, demo
 from sandbox.console_forms import (
     ApproveForm,
     CreditForm,
@@ -211,7 +212,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "faults": faults,
             "journal": JournalEntry.objects.all()[:JOURNAL_ROWS],
             "journal_limit": JOURNAL_ROWS,
-            "demo_email": actions.DEMO_EMAIL,
+            "demo_email": demo.DEMO_EMAIL,
             "console_page": "index",
         },
     )
@@ -267,6 +268,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposals": proposals,
             "ibans": ibans,
             "pending": pending,
+            "settle_seconds": settings.SANDBOX_SETTLE_SECONDS,
             "crypto": company.crypto.order_by("coin"),
             "notifications": company.notifications.all()[:20],
             "mails": actions.mailbox(to=company.email, limit=10),
@@ -349,6 +351,12 @@ def _settle(request: HttpRequest, company: Company) -> None:
         ).exists():
             # Journaled and shown like any refused action.
             raise actions.ActionError(_("No transaction %(trx)s of this company.") % {"trx": key})
+        if data["decision"] == "fail-when-due":
+            trx = actions.fail_on_settle(trx=key, reason=data["reason"])
+            return _("%(trx)s will fail when it settles (%(reason)s).") % {
+                "trx": trx.trx_id,
+                "reason": trx.fail_on_settle,
+            }
         reject = data["decision"] == "reject"
         trx = actions.settle(trx=key, reject=reject, reason=data["reason"])
         if reject:
@@ -423,13 +431,13 @@ def company_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @staff_required
 def seed(request: HttpRequest) -> HttpResponse:
     def work() -> str:
-        company = actions.seed_demo()
+        company = demo.seed_demo()
         return _("Demo company %(name)s is live: sign in as %(email)s.") % {
             "name": company.company_name,
             "email": company.email,
         }
 
-    _run(request, "seed-demo", actions.DEMO_EMAIL, work)
+    _run(request, "seed-demo", demo.DEMO_EMAIL, work)
     return redirect("sandbox:console")
 
 

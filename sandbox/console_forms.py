@@ -92,7 +92,11 @@ class CreditForm(forms.Form):
 
 
 class SettleForm(forms.Form):
-    DECISIONS = (("settle", _("Settle")), ("reject", _("Reject")))
+    DECISIONS = (
+        ("settle", _("Settle")),
+        ("reject", _("Reject")),
+        ("fail-when-due", _("Fail when it settles")),
+    )
 
     trx = forms.CharField(label=_("Transaction"), max_length=60)
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS)
@@ -100,7 +104,8 @@ class SettleForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+        failing = data.get("decision") in ("reject", "fail-when-due")
+        if failing and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason to reject the transfer."))
         return data
 

@@ -300,9 +300,27 @@ class Transaction(models.Model):
     document = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.SET_NULL)
     biometric_approval = models.CharField(max_length=3, default="No")
     created = models.DateTimeField(default=timezone.now)
+    # Since when the bank has all it needs (the OTP, and the document when one is
+    # required): SANDBOX_SETTLE_SECONDS later it settles by itself. None for rows
+    # the simulator did not confirm (demo history): staff settle those.
+    pending_since = models.DateTimeField(null=True, blank=True)
+    # Staff marked it to fail when it settles, for this reason; empty: it completes.
+    fail_on_settle = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
+
+    @property
+    def booked(self) -> Decimal:
+        """What the transaction did to its IBAN's balance: Pending and Completed are booked.
+
+        A debit took amount + fees; a credit brought amount - fees (inbound fee).
+        """
+        if self.status not in (self.Status.PENDING, self.Status.COMPLETED):
+            return Decimal(0)
+        if self.type == self.Kind.DEBIT:
+            return -(self.amount + self.fees)
+        return self.amount - self.fees
 
 
 class Notification(models.Model):

@@ -1,15 +1,23 @@
-"""HTTP entry points of the simulator: the API itself, the mailbox page and its feed."""
+"""HTTP entry points of the simulator: the API itself, the mailbox page and its feed.
+
+The mailbox holds passwords and sign-in codes. Outside a developer's machine a
+visitor sees only the mail to addresses typed in the same browser session
+(`portal.demo`); staff signed in to the console see all of it.
+"""
 
 from __future__ import annotations
 
 import time
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from portal import demo
 from sandbox import api
 from sandbox.models import Director, Mail
 
@@ -25,9 +33,25 @@ def api_endpoint(request: HttpRequest, name: str) -> HttpResponse:
     return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
 
 
+def _reads_every_mail(request: HttpRequest) -> bool:
+    user = request.user
+    staff = user.is_authenticated and user.is_active and user.is_staff
+    return settings.SANDBOX_MAILBOX_OPEN or staff
+
+
+def _visible_mail(request: HttpRequest) -> QuerySet[Mail]:
+    """The mail this visitor may read."""
+    mails = Mail.objects.all()
+    if _reads_every_mail(request):
+        return mails
+    typed = demo.mailbox_addresses(request)
+    return mails.annotate(to_lower=Lower("to")).filter(to_lower__in=typed)
+
+
+@require_GET
 def mailbox_json(request: HttpRequest) -> JsonResponse:
     """Emails newest first, optionally for one recipient (`?to=`)."""
-    mails = Mail.objects.all()
+    mails = _visible_mail(request)
     if to := request.GET.get("to", "").strip():
         mails = mails.filter(to__iexact=to)
     return JsonResponse(
@@ -50,21 +74,26 @@ def mailbox_json(request: HttpRequest) -> JsonResponse:
 @require_GET
 def mailbox(request: HttpRequest) -> HttpResponse:
     """The emails the bank sent, newest first, optionally for one recipient (`?to=`)."""
-    mails = Mail.objects.all()
+    mails = _visible_mail(request)
     to = request.GET.get("to", "").strip()
     if to:
         mails = mails.filter(to__iexact=to)
     return render(
         request,
         "sandbox/mailbox.html",
-        {"mails": mails[:MAILBOX_LIMIT], "to": to, "limit": MAILBOX_LIMIT},
+        {
+            "mails": mails[:MAILBOX_LIMIT],
+            "to": to,
+            "limit": MAILBOX_LIMIT,
+            "scoped": not _reads_every_mail(request),
+        },
     )
 
 
 @require_GET
 def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     """One email with its body, links clickable."""
-    mail = get_object_or_404(Mail, pk=pk)
+    mail = get_object_or_404(_visible_mail(request), pk=pk)
     return render(request, "sandbox/mailbox_message.html", {"mail": mail})
 
 

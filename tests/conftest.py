@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 
-from codego.transport import Credentials, Transport
+from codego.transport import Transport
+from codego.types import Credentials
 from sandbox import bank, reference
 from sandbox.models import Company, CompanyDocument, Director, JournalEntry, Mail, Plan, StoredFile
 

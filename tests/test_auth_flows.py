@@ -138,7 +138,7 @@ def test_login_live_company_lands_on_dashboard(client):
     iban = company.ibans.get().iban
     grouped = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
     assert grouped in body
-    assert "5,000.00 EUR" in body
+    assert "5,000.00\u00a0EUR" in body  # the money filter keeps amount and currency together
     assert client.get("/")["Location"] == "/dashboard/"
 
 
@@ -245,17 +245,7 @@ def test_throttled_after_five_wrong_passwords(client):
         assert start_login(client, "owner@acme.test", PASSWORD).status_code == 302
 
 
-def test_throttle_counts_per_client_address(client):
-    create_company()
-    for n in range(5):
-        start_login(client, f"guess{n}@acme.test", "Wrong-pass-9")
-    calls = journal_calls("login")
-    response = start_login(client, "owner@acme.test", PASSWORD)
-    assert "Too many attempts. Try again at" in response.content.decode()
-    assert journal_calls("login") == calls
-    # Another client address is not blocked for this (untouched) email.
-    other = Client(REMOTE_ADDR="10.0.0.2")
-    assert start_login(other, "owner@acme.test", PASSWORD).status_code == 302
+# Per client address across emails, behind proxies, known devices: tests/test_throttle.py
 
 
 def test_throttled_after_five_wrong_login_codes(client):
@@ -425,7 +415,7 @@ def test_csrf_is_enforced():
 def test_dashboard_outage_is_a_503_page_not_a_sign_out(client):
     company = create_company()
     portal_sign_in(client, company.email)
-    Fault.objects.create(endpoint="iban_list", http_status=503)
+    Fault.objects.create(endpoint="dashboard", http_status=503)
     response = client.get("/dashboard/")
     assert response.status_code == 503
     Fault.objects.all().delete()

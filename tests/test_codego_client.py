@@ -7,13 +7,16 @@ embedded simulator.
 
 from __future__ import annotations
 
+import ast
 import base64
 import inspect
 import json
 import logging
 import re
+import typing
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,11 +27,12 @@ from django.test import override_settings
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from codego import errors, reference
+import codego
+from codego import errors, reference, transport
 from codego import types as t
-from codego.client import ENDPOINT_METHODS, CodegoClient, get_client, money
+from codego.client import CodegoClient, get_client, money
 from codego.endpoints import MULTIPART, SPECS, TEXT
-from codego.transport import Credentials
+from codego.types import Credentials
 from tests.conftest import create_company, journal_calls, sign_in
 from tests.helpers import ENDPOINTS, documented
 
@@ -77,8 +81,8 @@ class FakeBank(BaseAdapter):
         return json.loads(self.requests[index].body)
 
 
-def fake_client(*replies: Any, **overrides: Any) -> tuple[CodegoClient, FakeBank]:
-    options: dict[str, Any] = {
+def _fake_options() -> dict[str, Any]:
+    return {
         "base_url": FAKE_URL,
         "client_key": settings.CODEGO_CLIENT_KEY,
         "secret_key": settings.CODEGO_SECRET_KEY,
@@ -86,8 +90,10 @@ def fake_client(*replies: Any, **overrides: Any) -> tuple[CodegoClient, FakeBank
         "whitelabel_id": settings.CODEGO_WHITELABEL_ID,
         "timeout": 2.0,
     }
-    options.update(overrides)
-    client = CodegoClient(**options)
+
+
+def fake_client(*replies: Any, **overrides: Any) -> tuple[CodegoClient, FakeBank]:
+    client = CodegoClient(**{**_fake_options(), **overrides})
     bank = FakeBank(*replies)
     client.http.mount("https://bank.test/", bank)
     return client, bank
@@ -100,14 +106,17 @@ PLANS_OK = (200, documented("getPlan"))
 # -- one method per endpoint -------------------------------------------------------------------
 
 
+METHODS = sorted((name, spec.method) for name, spec in SPECS.items())
+
+
 def test_endpoint_methods_cover_the_47_documented_endpoints():
     assert len(ENDPOINTS) == 47
-    assert set(ENDPOINT_METHODS) == set(ENDPOINTS)
-    assert set(ENDPOINT_METHODS) == set(SPECS)
-    assert len(set(ENDPOINT_METHODS.values())) == 47
+    assert set(SPECS) == set(ENDPOINTS)
+    assert len({spec.method for spec in SPECS.values()}) == 47
+    assert all(callable(getattr(CodegoClient, spec.method)) for spec in SPECS.values())
 
 
-@pytest.mark.parametrize(("name", "method"), sorted(ENDPOINT_METHODS.items()))
+@pytest.mark.parametrize(("name", "method"), METHODS)
 def test_each_endpoint_has_a_method_taking_session_first_only_when_needed(name, method):
     function = getattr(CodegoClient, method)
     params = list(inspect.signature(function).parameters.values())[1:]
@@ -149,15 +158,43 @@ def _multipart_fields(request: requests.PreparedRequest) -> dict[str, str]:
     return fields
 
 
+def assert_declared_type(value: Any, name: str) -> None:
+    """`value` is of the type the client method of endpoint `name` declares."""
+    declared = typing.get_type_hints(getattr(CodegoClient, SPECS[name].method))["return"]
+    if typing.get_origin(declared) is list:
+        (item,) = typing.get_args(declared)
+        assert isinstance(value, list)
+        assert all(isinstance(row, item) for row in value)
+    else:
+        assert type(value) is declared
+
+
+SUCCESSES = [
+    (name, r["json"])
+    for name, entry in ENDPOINTS.items()
+    for r in entry["responses"]
+    if r["kind"] == "success"
+]
+
+
+@pytest.mark.parametrize(("name", "body"), SUCCESSES, ids=[n for n, _ in SUCCESSES])
+def test_every_documented_success_parses_into_the_declared_type(name, body):
+    args, kwargs = _example_call(name)
+    # An empty answer parses too: missing keys take defaults, never KeyError.
+    for answer in (body, {}):
+        client, _ = fake_client((200, answer))
+        assert_declared_type(getattr(client, SPECS[name].method)(*args, **kwargs), name)
+
+
 @pytest.mark.parametrize("name", list(ENDPOINTS))
 def test_each_method_sends_the_curl_example_fields_and_parses_the_documented_answer(name):
     answer = documented(name) or {"status": 1}
     client, bank = fake_client((200, answer))
     args, kwargs = _example_call(name)
 
-    value = getattr(client, ENDPOINT_METHODS[name])(*args, **kwargs)
+    value = getattr(client, SPECS[name].method)(*args, **kwargs)
 
-    assert type(value) is type(t.parse(name, answer))
+    assert_declared_type(value, name)
     request = bank.requests[0]
     assert request.url == f"{FAKE_URL}/businessbassapi/{name}"
     assert request.method == "POST"
@@ -178,17 +215,28 @@ def test_each_method_sends_the_curl_example_fields_and_parses_the_documented_ans
         assert str(sent[key]) == str(value), key
 
 
-def test_send_money_sends_the_amount_as_a_two_decimal_string_never_a_float():
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [(Decimal("10"), "10.00"), (Decimal("0.1"), "0.10"), (Decimal("1234567.895"), "1234567.90")],
+)
+def test_send_money_sends_the_amount_as_a_json_number_with_two_decimals(amount, text):
     client, bank = fake_client((200, documented("iban_sendmoney")))
     client.iban_send_money(
         SESSION,
         iban_id="1",
         beneficiaries_id="2",
-        amount=Decimal("10"),
+        amount=amount,
         payment_option="sepa",
         reason_payment="rent",
     )
-    assert bank.sent()["amount"] == "10.00"
+    body = bank.requests[0].body.decode()
+    # A number as in the curl example, written from the Decimal's digits, not from a float.
+    assert f'"amount": {text},' in body
+    assert json.loads(body, parse_float=Decimal)["amount"] == Decimal(text)
+
+
+def test_money_is_two_decimals_rounded_half_up_and_refuses_floats():
+    assert money(Decimal("10")) == "10.00"
     assert money(Decimal("0.005")) == "0.01"
     with pytest.raises(TypeError):
         money(10.0)  # type: ignore[arg-type]
@@ -213,6 +261,35 @@ def test_a_session_call_without_credentials_never_leaves_the_process():
     with pytest.raises(errors.SessionExpired):
         client.logout(None)  # type: ignore[arg-type]
     assert bank.calls == 0
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.add(node.module or "")
+    return names
+
+
+def test_the_client_package_imports_nothing_of_the_simulator():
+    for path in Path(codego.__file__).parent.glob("*.py"):
+        modules = _imported_modules(path)
+        assert not {m for m in modules if m.split(".")[0] == "sandbox"}, path.name
+
+
+def test_a_registered_adapter_serves_its_url_prefix(monkeypatch):
+    bank = FakeBank(OK)
+    monkeypatch.setitem(transport._ADAPTERS, "offline:", lambda: bank)
+    client = CodegoClient(**{**_fake_options(), "base_url": "offline:"})
+    assert client.logout(SESSION).message == "ok"
+    assert bank.requests[0].url == "offline:/businessbassapi/logout"
+
+
+def test_a_base_url_no_adapter_serves_is_refused_when_the_client_is_built():
+    with pytest.raises(ValueError, match="no adapter"):
+        CodegoClient(**{**_fake_options(), "base_url": "elsewhere:"})
 
 
 # -- error mapping -----------------------------------------------------------------------------
@@ -384,11 +461,19 @@ def test_two_clients_with_the_same_credentials_share_the_rate_limit():
 
 
 def test_clients_with_other_credentials_have_their_own_rate_limit():
-    first, _ = fake_client((200, {"status": 1, "data": []}), rate_limit=(1, 10))
-    other, _ = fake_client((200, {"status": 1, "data": []}), rate_limit=(1, 10), client_key="k2")
+    first, first_bank = fake_client((200, {"status": 1, "data": []}), rate_limit=(1, 10))
+    other, other_bank = fake_client(
+        (200, {"status": 1, "data": []}), rate_limit=(1, 10), client_key="k2"
+    )
     with time_machine.travel(datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC), tick=False):
         first.get_source_fund()
+        with pytest.raises(errors.RateLimited):
+            first.get_source_fund()
+        # The first key's budget is spent; the other key still has all of its own.
         other.get_source_fund()
+        with pytest.raises(errors.RateLimited):
+            other.get_source_fund()
+    assert (first_bank.calls, other_bank.calls) == (1, 1)
 
 
 # -- against the simulator ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from codego.errors import SessionExpired, UpstreamUnavailable
 from sandbox import actions
+from sandbox.demo import DEMO_COMPANY, DEMO_EMAIL, seed_demo
 from sandbox.models import (
     AdditionalDocument,
     Company,
@@ -211,7 +212,7 @@ def test_company_list_search_by_email_or_name(console):
 
 
 def test_company_page_shows_everything(console):
-    company = actions.seed_demo()
+    company = seed_demo()
     actions.request_document(email=company.email, title="Proof of address")
     pending = Transaction.objects.filter(
         iban__company=company, status=Transaction.Status.PENDING
@@ -463,7 +464,7 @@ def test_credit_refuses_another_companys_iban(console):
 
 
 def test_settle_completes_a_pending_transfer(console):
-    company = actions.seed_demo()
+    company = seed_demo()
     trx = Transaction.objects.filter(
         iban__company=company, status=Transaction.Status.PENDING
     ).first()
@@ -478,7 +479,7 @@ def test_settle_completes_a_pending_transfer(console):
 
 
 def test_reject_pending_transfer_refunds_it(console):
-    company = actions.seed_demo()
+    company = seed_demo()
     trx = Transaction.objects.filter(
         iban__company=company, status=Transaction.Status.PENDING, type="debit"
     ).first()
@@ -497,7 +498,7 @@ def test_reject_pending_transfer_refunds_it(console):
 
 
 def test_reject_pending_transfer_needs_a_reason(console):
-    company = actions.seed_demo()
+    company = seed_demo()
     trx = Transaction.objects.filter(
         iban__company=company, status=Transaction.Status.PENDING
     ).first()
@@ -510,7 +511,7 @@ def test_reject_pending_transfer_needs_a_reason(console):
 
 
 def test_settle_refuses_a_transfer_of_another_company(console):
-    demo = actions.seed_demo()
+    demo = seed_demo()
     other = create_company("other@acme.test")
     trx = Transaction.objects.filter(iban__company=demo, status=Transaction.Status.PENDING).first()
 
@@ -567,9 +568,9 @@ def test_expire_token(console):
 def test_seed_demo_button(console):
     response = post(console, reverse("sandbox:console-seed"))
 
-    assert Company.objects.get(email=actions.DEMO_EMAIL).is_live
+    assert Company.objects.get(email=DEMO_EMAIL).is_live
     assert last_journal().endpoint == "console:seed-demo"
-    assert actions.DEMO_COMPANY in html(response)
+    assert DEMO_COMPANY in html(response)
 
 
 # --- CSRF and methods ---------------------------------------------------------------------

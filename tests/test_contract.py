@@ -19,8 +19,10 @@ from django.utils import timezone
 from schwifty import IBAN
 
 from codego.endpoints import SPECS
-from codego.transport import Credentials, Transport
+from codego.transport import Transport
+from codego.types import Credentials
 from sandbox import actions
+from sandbox.demo import seed_demo
 from sandbox.models import Company, Director, Transaction
 from sandbox.reference import country_id
 from tests.conftest import build_transport, latest_code, sign_in
@@ -44,7 +46,7 @@ class World:
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
-        self.company = actions.seed_demo(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+        self.company = seed_demo(email=DEMO_EMAIL, password=DEMO_PASSWORD)
         self.session = sign_in(self.company)
         self.iban = self.company.ibans.order_by("id").first()
         self.beneficiary = self.company.beneficiaries.filter(deleted=False).first()

@@ -1,7 +1,13 @@
-"""Production settings: fail fast without a secret, and pass Django's deploy checks."""
+"""Production settings: fail fast when something is missing, pass Django's deploy
+checks, never serve the simulator unless asked to, and flag a public demo.
+
+Each test starts `manage.py` in a subprocess, because the settings differ from
+the test run's.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,13 +23,45 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-1234567890",
     "ALLOWED_HOSTS": "portal.example.com",
     "DATABASE_URL": "sqlite:///:memory:",
+    # Nothing listens there: pages that ask the bank get "unavailable" at once.
+    "CODEGO_API_URL": "http://127.0.0.1:9/api",
+    "CODEGO_TIMEOUT": "1",
 }
+
+# Through the portal's own URLconf and middleware, as a browser over HTTPS would.
+GET_STATUS = """
+from django.test import Client
+browser = Client(HTTP_HOST="portal.example.com")
+for path in PATHS:
+    print("status", path, browser.get(path, secure=True).status_code)
+"""
+
+# A public demo: a migrated in-memory database, one email, a stranger asking for it.
+STRANGER_READS_MAILBOX = """
+from django.core.management import call_command
+from django.test import Client
+from sandbox.models import Mail
+call_command("migrate", verbosity=0)
+Mail.objects.create(to="demo@codego.test", subject="Sign-in code", body="123456", kind="login_otp")
+answer = Client(HTTP_HOST="portal.example.com").get(
+    "/sandbox/mailbox.json?to=demo@codego.test", secure=True
+)
+print("answer", answer.status_code, answer.content.decode())
+"""
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    # The test run's own variables (debug, secret, the async switch Playwright
-    # needs) must not leak into what production would see.
-    leaks = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    # The test run's own variables (debug, secret, simulator switches, the async
+    # switch Playwright needs) must not leak into what production would see.
+    leaks = (
+        "DEBUG",
+        "SECRET_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "SANDBOX_",
+        "CODEGO_",
+        "STATIC_ROOT",
+        "TRUSTED_PROXY_COUNT",
+    )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(leaks)}
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
@@ -31,14 +69,32 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         env={**clean, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
 
 
+def _without(*names: str) -> dict[str, str]:
+    return {k: v for k, v in PRODUCTION_ENV.items() if k not in names}
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory) -> dict[str, str]:
+    """Production settings with `collectstatic` run (once for this module)."""
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path_factory.mktemp("static"))}
+    result = _run(env, "collectstatic", "--noinput", "--verbosity", "0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return env
+
+
+# ---------------------------------------------------------------------------
+# Production
+# ---------------------------------------------------------------------------
+
+
 @pytest.mark.slow
-def test_production_settings_pass_check_deploy_without_warnings():
-    result = _run(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
+def test_production_settings_pass_check_deploy_without_warnings(collected):
+    result = _run(collected, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -48,3 +104,75 @@ def test_the_portal_refuses_to_start_without_a_secret_key_when_not_in_debug():
     result = _run(env, "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_portal_refuses_to_start_without_collectstatic(tmp_path):
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}
+    result = _run(env, "check")
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr
+    assert "static files manifest" in result.stderr
+    assert "collectstatic" in result.stderr
+
+
+@pytest.mark.slow
+def test_without_an_upstream_the_portal_refuses_to_start_rather_than_run_the_simulator():
+    """Once, this served the simulator and its mailbox, sign-in codes included."""
+    result = _run(_without("CODEGO_API_URL"), "check")
+    assert result.returncode != 0
+    assert "CODEGO_API_URL must be set when DEBUG is false" in result.stderr
+    assert "SANDBOX_ENABLED=true" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_in_process_simulator_needs_an_explicit_switch_outside_debug():
+    result = _run({**PRODUCTION_ENV, "CODEGO_API_URL": "sandbox:"}, "check")
+    assert result.returncode != 0
+    assert "needs SANDBOX_ENABLED=true" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_serves_no_sandbox_route(collected):
+    paths = ["/sandbox/mailbox.json?to=demo@codego.test", "/sandbox/mailbox/", "/sandbox/console/"]
+    script = GET_STATUS.replace("PATHS", repr([*paths, "/login/"]))
+    result = _run(collected, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr[-2000:]
+    statuses = dict(
+        line.split(" ")[1:] for line in result.stdout.splitlines() if line.startswith("status ")
+    )
+    assert statuses == {
+        "/sandbox/mailbox.json?to=demo@codego.test": "404",
+        "/sandbox/mailbox/": "404",
+        "/sandbox/console/": "404",
+        "/login/": "200",
+    }
+
+
+# ---------------------------------------------------------------------------
+# A public demo: DEBUG off, simulator on by choice
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_check_deploy_warns_that_a_public_demo_is_a_demo(collected):
+    demo = {**_without("CODEGO_API_URL"), "STATIC_ROOT": collected["STATIC_ROOT"]}
+    demo["SANDBOX_ENABLED"] = "true"
+    result = _run(demo, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr
+    assert "This is a demo deployment" in result.stderr
+    # Still a warning, not an error: the demo starts.
+    assert _run(demo, "check", "--deploy").returncode == 0
+
+
+@pytest.mark.slow
+def test_in_a_public_demo_a_stranger_reads_nobodys_mail(collected):
+    demo = {**_without("CODEGO_API_URL"), "STATIC_ROOT": collected["STATIC_ROOT"]}
+    demo["SANDBOX_ENABLED"] = "true"
+    result = _run(demo, "shell", "-c", STRANGER_READS_MAILBOX)
+    assert result.returncode == 0, result.stderr[-2000:]
+    answer = next(line for line in result.stdout.splitlines() if line.startswith("answer "))
+    _answer, status, body = answer.split(" ", 2)
+    assert status == "200"
+    assert json.loads(body) == {"emails": []}

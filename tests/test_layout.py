@@ -48,6 +48,13 @@ def mailbox_page(client, db):
     return get
 
 
+@pytest.fixture(autouse=True)
+def _open_mailbox(settings):
+    """The mailbox shows every email, as on a developer's machine; who may read
+    which email is tests/test_sandbox_mailbox.py's subject."""
+    settings.SANDBOX_MAILBOX_OPEN = True
+
+
 # ------------------------------------------------------------------------------
 # Brand in the page frame
 # ------------------------------------------------------------------------------

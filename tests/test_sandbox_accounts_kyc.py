@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from codego.errors import ApiError, SessionExpired
-from codego.transport import Credentials, Transport
+from codego.transport import Transport
+from codego.types import Credentials
 from sandbox.models import (
     AdditionalDocument,
     Company,

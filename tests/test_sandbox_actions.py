@@ -44,14 +44,6 @@ def sandbox(*args: str) -> str:
     return out.getvalue()
 
 
-def booked(trx: Transaction) -> Decimal:
-    if trx.status not in (Transaction.Status.PENDING, Transaction.Status.COMPLETED):
-        return Decimal(0)
-    if trx.type == Transaction.Kind.DEBIT:
-        return -(trx.amount + trx.fees)
-    return trx.amount - trx.fees
-
-
 def country_of_risk(level: str) -> str:
     return next(c["id"] for c in reference.COUNTRIES if c["risk_level"] == level)
 
@@ -116,7 +108,7 @@ def test_seeded_balances_equal_the_sum_of_their_movements():
     sandbox("seed-demo")
 
     for iban in Iban.objects.filter(company__email=DEMO):
-        movements = sum((booked(trx) for trx in iban.transactions.all()), Decimal(0))
+        movements = sum((trx.booked for trx in iban.transactions.all()), Decimal(0))
         assert iban.balance == movements > 0
 
 
@@ -481,7 +473,7 @@ def test_settle_reject_fails_the_transfer_and_refunds_amount_and_fees():
     assert trx.status == "Failed"
     assert trx.failure_reason == "Beneficiary unknown"
     assert trx.iban.balance == before + trx.amount + trx.fees
-    movements = sum((booked(t) for t in trx.iban.transactions.all()), Decimal(0))
+    movements = sum((t.booked for t in trx.iban.transactions.all()), Decimal(0))
     assert trx.iban.balance == movements
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from schwifty import IBAN
 
 from codego.errors import ApiError
-from codego.transport import Credentials, Transport
+from codego.transport import Transport
+from codego.types import Credentials
 from sandbox import bank
 from sandbox.models import Beneficiary, Company, Iban, Mail, Notification, Plan, Transaction
 from tests.conftest import create_company, latest_code, sign_in
@@ -464,6 +465,27 @@ def test_every_spelling_of_sepa_instant_is_accepted(transport, live_company, liv
     beneficiary_id = add_beneficiary(transport, live_session)
     unique_id = send(transport, live_session, live_company, beneficiary_id, option=option)
     assert Transaction.objects.get(unique_id=unique_id).payment_option == "sepa_instant"
+
+
+@pytest.mark.parametrize(
+    ("amount", "booked"),
+    [("10.05", "10.05"), (10, "10.00"), (Decimal("10.05"), "10.05"), (Decimal("7.10"), "7.10")],
+    ids=["string", "integer", "json-number", "json-number-trailing-zero"],
+)
+def test_the_amount_is_accepted_as_a_json_number_or_a_string(
+    transport, live_company, live_session, amount, booked
+):
+    beneficiary_id = add_beneficiary(transport, live_session)
+    unique_id = send(transport, live_session, live_company, beneficiary_id, amount=amount)
+    assert Transaction.objects.get(unique_id=unique_id).amount == Decimal(booked)
+
+
+def test_an_amount_sent_as_a_number_with_three_decimals_is_refused(
+    transport, live_company, live_session
+):
+    beneficiary_id = add_beneficiary(transport, live_session)
+    with pytest.raises(ApiError, match="2 decimals"):
+        send(transport, live_session, live_company, beneficiary_id, amount=Decimal("10.001"))
 
 
 @pytest.mark.parametrize(

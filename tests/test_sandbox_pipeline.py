@@ -18,7 +18,7 @@ from codego.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from codego.transport import Credentials
+from codego.types import Credentials
 from sandbox.models import Fault, JournalEntry
 from tests.conftest import build_transport
 

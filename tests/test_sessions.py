@@ -227,7 +227,8 @@ def test_revoked_upstream_token_signs_out_on_the_next_page(client):
     WebToken.objects.update(revoked=True)
     response = client.get("/dashboard/")
     assert response.status_code == 302
-    assert response["Location"] == "/login/"
+    # Signing in again comes back to the page.
+    assert response["Location"] == "/login/?next=%2Fdashboard%2F"
     assert EXPIRED in client.get("/login/").content.decode()
     assert client.get("/dashboard/")["Location"].startswith("/login/")
 
@@ -294,3 +295,32 @@ def test_login_page_sends_signed_in_visitors_home(client):
     company = create_company()
     portal_sign_in(client, company.email)
     assert client.get("/login/")["Location"] == "/dashboard/"
+
+
+def _stored_session(client: Client) -> str:
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.cookies["sessionid"].value).session_data
+
+
+def test_a_busy_session_is_written_at_most_every_15_seconds(client, clock):
+    client.post("/session/keep-alive/", headers=HX)
+    written = _stored_session(client)
+    clock.shift(10)
+    client.post("/session/keep-alive/", headers=HX)
+    assert _stored_session(client) == written  # 10 s later: no database write
+    clock.shift(6)
+    client.post("/session/keep-alive/", headers=HX)
+    assert _stored_session(client) != written  # 16 s after the stamp: written again
+
+
+def test_an_unwritten_activity_still_counts_for_the_inactivity_limit(client, clock):
+    client.post("/session/keep-alive/", headers=HX)
+    clock.shift(10)  # activity kept in the cache only, not in the session
+    client.post("/session/keep-alive/", headers=HX)
+    for _ in range(7):  # heartbeats keep the bank's token alive; they are not activity
+        clock.shift(40)
+        assert heartbeat(client).status_code == 204
+    clock.shift(15)  # 305 s after the session's stamp, 295 s after the last request
+    response = client.post("/session/keep-alive/", headers=HX)
+    assert response.status_code == 204

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -20,7 +20,8 @@ NBSP = "\u00a0"
 MINUS = "\u2212"  # a real minus sign: screen readers say "minus", and it aligns with "+"
 
 
-def _decimal(value: Any) -> Decimal | None:
+def parse_decimal(value: Any) -> Decimal | None:
+    """A finite Decimal from a Decimal, number or text; None when it is none."""
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
@@ -28,9 +29,17 @@ def _decimal(value: Any) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
+def _decimal(value: Any, places: int = 2) -> Decimal | None:
+    """The value rounded half up to `places` decimals (Django's formatter would cut them)."""
+    amount = parse_decimal(value)
+    if amount is None:
+        return None
+    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def format_amount(value: Any, places: int = 2) -> str:
     """A localized amount with grouping and `places` decimals ("" when not a number)."""
-    amount = _decimal(value)
+    amount = _decimal(value, places)
     if amount is None:
         return ""
     return number_format(abs(amount), places, use_l10n=True, force_grouping=True)

@@ -461,9 +461,10 @@ def confirm_otp(call: Call) -> dict[str, Any]:
     iban.balance -= total
     iban.save(update_fields=["balance"])
     trx.status = Transaction.Status.PENDING
+    trx.pending_since = timezone.now()
     if trx.amount > DOCUMENT_THRESHOLD:
         trx.is_upload_document = 1
-    trx.save(update_fields=["status", "is_upload_document"])
+    trx.save(update_fields=["status", "pending_since", "is_upload_document"])
     text = f"{money(trx.amount)} EUR to {trx.counterparty_name} is on its way."
     if trx.is_upload_document == 1:
         text += " Please upload a supporting document for this transfer."
@@ -570,20 +571,10 @@ def upload_trx_document(call: Call) -> dict[str, Any]:
         raise Reject("No document is needed for this transaction.")
     trx.document = store_upload(upload, check_upload(upload, "trx_document"))
     trx.is_upload_document = 2
-    trx.save(update_fields=["document", "is_upload_document"])
+    # The settle delay counts from now: the bank held the transfer for this document.
+    trx.pending_since = timezone.now()
+    trx.save(update_fields=["document", "is_upload_document", "pending_since"])
     return {"status": 1, "message": "Message successfully sent"}
-
-
-def _booked(trx: Transaction) -> Decimal:
-    """What a transaction did to the balance: settled or pending ones are booked.
-
-    A debit took amount + fees; a credit brought amount - fees (inbound fee).
-    """
-    if trx.status not in (Transaction.Status.PENDING, Transaction.Status.COMPLETED):
-        return Decimal(0)
-    if trx.type == Transaction.Kind.DEBIT:
-        return -(trx.amount + trx.fees)
-    return trx.amount - trx.fees
 
 
 @endpoint("downloadinvoice", session=True)
@@ -640,16 +631,16 @@ def bank_statement(call: Call) -> dict[str, Any]:
             status__in=[Transaction.Status.PENDING, Transaction.Status.COMPLETED]
         ).order_by("created", "id")
         local = [(timezone.localtime(t.created).date(), t) for t in booked]
-        after = sum((_booked(t) for day, t in local if day > end), Decimal(0))
+        after = sum((t.booked for day, t in local if day > end), Decimal(0))
         within = [t for day, t in local if start <= day <= end]
         closing = iban.balance - after
-        opening = closing - sum((_booked(t) for t in within), Decimal(0))
+        opening = closing - sum((t.booked for t in within), Decimal(0))
         lines += ["", f"{iban.label} - {iban.iban} ({iban.bic})"]
         lines.append(f"Opening balance: {money(opening)} {iban.currency}")
         for trx in within:
             lines.append(
                 f"{stamp(trx.created)}  {trx.transaction_id}  {trx.status:<9}  "
-                f"{money(_booked(trx)):>12}  {trx.description} ({trx.reason_payment})"
+                f"{money(trx.booked):>12}  {trx.description} ({trx.reason_payment})"
             )
         if not within:
             lines.append("No transactions in this period.")

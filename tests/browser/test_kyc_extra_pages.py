@@ -11,11 +11,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from sandbox import actions
 from sandbox.models import AdditionalDocument, Company
-from tests.conftest import create_company, latest_code
+from tests.conftest import create_company, latest_code, portal_sign_in
+from tests.test_kyc_wizard import company_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,3 +83,36 @@ def test_the_console_fault_panel_and_reset_confirmation(page, portal, check_page
     page.get_by_role("link", name=re.compile("Reset", re.IGNORECASE)).first.click()
     expect(page.get_by_role("heading", level=1, name="Reset the sandbox")).to_be_visible()
     check_page(page, "extra-console-reset-confirm")
+
+
+def test_the_bank_failing_keeps_the_company_form_and_asks_for_files_again(
+    page, portal, check_page, tmp_path
+):
+    create_company(EMAIL, password=PASSWORD, live=False)
+    # A profile sent once and rejected: the form comes prefilled, ready to send again.
+    sender = Client()
+    portal_sign_in(sender, EMAIL, PASSWORD)
+    sender.post("/onboarding/company/", company_data())
+    actions.reject(email=EMAIL, what="profile", reason="The VAT number does not match")
+    sign_in(page, portal)
+    page.goto(f"{portal}/onboarding/company/")
+    page.get_by_label("VAT number (optional)").fill("BE0987654321")
+    actions.set_fault(endpoint="updatecompanydetails", http_status=500)
+    page.get_by_role("button", name="Send for review").click()
+    # htmx swapped the form in place: the message on top, the typed values kept.
+    expect(page.locator(".form-errors")).to_contain_text("nothing was sent")
+    expect(page.get_by_label("VAT number (optional)")).to_have_value("BE0987654321")
+    expect(page).to_have_url(re.compile(r"/onboarding/company/$"))
+    check_page(page, "extra-company-bank-unavailable")
+
+    actions.set_fault(endpoint="uploadCompanyDocument", timeout=True)
+    page.goto(f"{portal}/onboarding/documents/")
+    for label in ("Business registration document", "Ownership structure", "Financial statement"):
+        upload = tmp_path / f"{label.split()[0].lower()}.pdf"
+        upload.write_bytes(PDF_BYTES)
+        page.get_by_label(label).set_input_files(upload)
+    page.get_by_role("button", name="Upload the documents").click()
+    expect(page.locator(".form-errors")).to_contain_text("choose them again")
+    expect(page.locator("main")).to_contain_text("Your file “business.pdf” was not sent")
+    page.set_viewport_size({"width": 360, "height": 800})
+    check_page(page, "extra-documents-bank-unavailable-360")

@@ -1,6 +1,7 @@
 """`manage.py sandbox <action>`: play the bank's compliance team and back office.
 
-Every action calls `sandbox.actions`, the same functions the console pages use.
+Every action calls `sandbox.actions` (`seed-demo`: `sandbox.demo`), the same functions
+the console pages use.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from sandbox import actions
+from sandbox import actions, demo
 from sandbox.models import Company
 
 
@@ -47,9 +48,9 @@ class Command(BaseCommand):
         sub.add_parser("reset", help="delete every simulated customer, mail, fault and file")
 
         seed = sub.add_parser("seed-demo", help="create the live demo company with history")
-        seed.add_argument("--email", default=actions.DEMO_EMAIL)
-        seed.add_argument("--password", default=actions.DEMO_PASSWORD)
-        seed.add_argument("--company-name", default=actions.DEMO_COMPANY)
+        seed.add_argument("--email", default=demo.DEMO_EMAIL)
+        seed.add_argument("--password", default=demo.DEMO_PASSWORD)
+        seed.add_argument("--company-name", default=demo.DEMO_COMPANY)
 
         approve = sub.add_parser("approve", help="verify KYC steps awaiting review")
         approve.add_argument("--email", required=True)
@@ -76,7 +77,13 @@ class Command(BaseCommand):
 
         settle = sub.add_parser("settle", help="settle (or reject) a Pending transaction")
         settle.add_argument("--trx", required=True, help="trx_id or unique_id")
-        settle.add_argument("--reject", action="store_true")
+        decision = settle.add_mutually_exclusive_group()
+        decision.add_argument("--reject", action="store_true", help="fail it now")
+        decision.add_argument(
+            "--fail-when-due",
+            action="store_true",
+            help="fail it (with --reason) when it settles by itself after SANDBOX_SETTLE_SECONDS",
+        )
         settle.add_argument("--reason", default="")
 
         crypto = sub.add_parser("crypto-deposit", help="a crypto deposit on a wallet")
@@ -134,7 +141,7 @@ class Command(BaseCommand):
         self.ok("The simulated bank is empty (plans kept).")
 
     def do_seed_demo(self, options: dict[str, Any]) -> None:
-        company = actions.seed_demo(
+        company = demo.seed_demo(
             email=options["email"],
             password=options["password"],
             company_name=options["company_name"],
@@ -181,6 +188,10 @@ class Command(BaseCommand):
         )
 
     def do_settle(self, options: dict[str, Any]) -> None:
+        if options["fail_when_due"]:
+            trx = actions.fail_on_settle(trx=options["trx"], reason=options["reason"])
+            self.ok(f"{trx.trx_id} will fail when it settles ({trx.fail_on_settle}).")
+            return
         trx = actions.settle(trx=options["trx"], reject=options["reject"], reason=options["reason"])
         if trx.status == trx.Status.FAILED:
             self.ok(f"{trx.trx_id} rejected ({trx.failure_reason}); the amount and fees went back.")

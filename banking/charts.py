@@ -1,0 +1,94 @@
+"""A balance-over-time chart drawn on the server as SVG numbers, no script.
+
+The dashboard answer holds today's balance and only the latest transactions
+(five in the simulator), not a history. So the series is rebuilt backwards:
+the balance at the end of each day is today's balance minus what the known
+transactions booked after that day (a debit took amount + fees, a credit
+brought amount - fees; failed transfers booked nothing). Before the oldest
+known transaction the line is flat: that is all the answer tells us, and the
+text alternative says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from codego import types as t
+
+DAYS = 90
+WIDTH = 600
+HEIGHT = 160
+PAD_TOP = 12
+PAD_BOTTOM = 12
+BOOKED = ("pending", "completed")
+
+
+def booked_effect(trx: t.Transaction) -> Decimal:
+    """What a transaction did to the balance (0 when it failed or waits for its code)."""
+    if trx.status.lower() not in BOOKED:
+        return Decimal(0)
+    if trx.is_debit:
+        return -(trx.amount + trx.fees)
+    return trx.amount - trx.fees
+
+
+def daily_balances(
+    balance: Decimal, transactions: Iterable[t.Transaction], *, today: date, days: int = DAYS
+) -> list[tuple[date, Decimal]]:
+    """The end-of-day balance for each of the last `days` days, oldest first."""
+    after: dict[date, Decimal] = {}
+    for trx in transactions:
+        if trx.created is None:
+            continue
+        day = timezone.localtime(trx.created).date()
+        after[day] = after.get(day, Decimal(0)) + booked_effect(trx)
+    series: list[tuple[date, Decimal]] = []
+    running = balance
+    for offset in range(days):
+        day = today - timedelta(days=offset)
+        series.append((day, running))
+        running -= after.get(day, Decimal(0))  # the balance before that day's moves
+    series.reverse()
+    return series
+
+
+@dataclass(frozen=True)
+class Chart:
+    line: str  # SVG path data of the balance line
+    area: str  # the same line closed down to the baseline
+    low: Decimal
+    high: Decimal
+    first: tuple[date, Decimal]
+    last: tuple[date, Decimal]
+    changes: tuple[tuple[date, Decimal], ...]  # the days the balance moved
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def balance_chart(series: list[tuple[date, Decimal]]) -> Chart | None:
+    """SVG coordinates for `series` (None when empty)."""
+    if not series:
+        return None
+    values = [value for _, value in series]
+    low, high = min(values), max(values)
+    span = high - low or Decimal(1)
+    step = Decimal(WIDTH) / max(len(series) - 1, 1)
+    usable = Decimal(HEIGHT - PAD_TOP - PAD_BOTTOM)
+    points = []
+    for index, value in enumerate(values):
+        x = step * index
+        y = Decimal(PAD_TOP) + usable * (1 - (value - low) / span) if high != low else HEIGHT / 2
+        points.append(f"{x:.1f},{Decimal(y):.1f}")
+    line = "M" + " L".join(points)
+    area = f"{line} L{WIDTH},{HEIGHT} L0,{HEIGHT} Z"
+    changes = tuple(
+        (day, value)
+        for index, (day, value) in enumerate(series)
+        if index == 0 or value != series[index - 1][1]
+    )
+    return Chart(line, area, low, high, series[0], series[-1], changes)

@@ -1,0 +1,62 @@
+"""Words and tones for the banking pages: transaction status chips, directions, avatars.
+
+{% load banking_tags %}
+<span class="chip chip-{{ trx.status|status_tone }}">{{ trx.status|status_label }}</span>
+{{ trx|direction_label }}        "Money out" / "Money in"
+{{ trx|booked_amount }}          the amount with the sign of its direction
+{{ name|initials }}              "Contoso Ltd" → "CL"
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# The tones of the shared chips (portal.css "State chips").
+TONES = {
+    "completed": "success",
+    "pending": "warning",
+    "failed": "danger",
+    "awaiting otp": "warning",
+}
+
+
+@register.filter
+def status_tone(status: Any) -> str:
+    """A chip tone for a status: success, warning, danger or neutral (the word is shown too)."""
+    return TONES.get(str(status or "").strip().lower(), "neutral")
+
+
+@register.filter
+def status_label(status: Any) -> str:
+    words = {
+        "completed": _("Completed"),
+        "pending": _("Pending"),
+        "failed": _("Failed"),
+        "awaiting otp": _("Awaiting code"),
+    }
+    text = str(status or "").strip()
+    return words.get(text.lower(), text or _("Unknown"))
+
+
+@register.filter
+def direction_label(trx: Any) -> str:
+    return _("Money out") if getattr(trx, "is_debit", False) else _("Money in")
+
+
+@register.filter
+def booked_amount(trx: Any) -> Decimal:
+    """The amount, negative for money that left the account."""
+    amount = Decimal(getattr(trx, "amount", 0) or 0)
+    return -amount if getattr(trx, "is_debit", False) else amount
+
+
+@register.filter
+def initials(name: Any) -> str:
+    words = [w for w in str(name or "").replace("-", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"

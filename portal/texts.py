@@ -1,0 +1,27 @@
+"""Sentences the portal says in several places, written once (lazy: translated when shown)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from codego.errors import SessionExpired
+
+# The client's own wording, so a sign-out says what the error says.
+SESSION_EXPIRED = SessionExpired.user_message
+SIGNED_OUT_INACTIVE = _("You were signed out after 5 minutes of inactivity.")
+
+BANK_UNAVAILABLE = _("The bank is unavailable right now. Please try again.")
+# A form the bank could not take: what was typed is still on the page.
+FORM_NOT_SENT = _(
+    "The bank is unavailable right now, so nothing was sent. "
+    "What you typed is kept: check it and send it again."
+)
+# The same for a form with files: browsers cannot put a chosen file back.
+FILES_NOT_SENT = _(
+    "The bank is unavailable right now, so nothing was sent. Your browser cannot keep "
+    "the files you chose: choose them again, then send them again."
+)
+FILE_NOT_SENT = _(
+    "The bank is unavailable right now, so nothing was sent. Your browser cannot keep "
+    "the file you chose: choose it again, then send it again."
+)

@@ -1,0 +1,156 @@
+"""The dashboard: one `dashboard` call, IBAN cards, chart, latest transactions, narrowing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from html import unescape
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from banking.charts import daily_balances
+from codego.client import get_client
+from codego.types import Transaction
+from sandbox import actions
+from sandbox.models import Iban
+from tests.banking_money import company_fixture, signed_in_fixture  # noqa: F401
+from tests.conftest import create_company, journal_calls, portal_sign_in, sign_in
+
+pytestmark = pytest.mark.django_db
+
+PAYEE_IBAN = "DE89370400440532013000"
+
+
+def test_the_dashboard_shows_each_account_with_its_iban_in_groups_bic_and_balance(
+    signed_in, company
+):
+    iban = Iban.objects.get(company=company)
+    response = signed_in.get("/dashboard/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Main account" in html
+    grouped = " ".join(iban.iban[i : i + 4] for i in range(0, len(iban.iban), 4))
+    assert grouped in html
+    assert iban.bic in html
+    assert "5,000.00\u00a0EUR" in html
+    assert 'data-copy="' + iban.iban + '"' in html
+
+
+def test_the_dashboard_makes_one_upstream_call(signed_in):
+    before = journal_calls("dashboard")
+    signed_in.get("/dashboard/")
+    assert journal_calls("dashboard") == before + 1
+
+
+def test_the_dashboard_lists_latest_transactions_with_sign_word_and_status(signed_in, company):
+    iban = Iban.objects.get(company=company)
+    actions.credit(iban=iban.iban, amount=Decimal("250.00"), name="Globex Corporation")
+    html = signed_in.get("/dashboard/").content.decode()
+    assert "Globex Corporation" in html
+    assert "+250.00\u00a0EUR" in html
+    assert "Money in" in html
+    assert "chip-" in html
+
+
+def test_the_balance_chart_is_inline_svg_with_a_text_alternative(signed_in, company):
+    iban = Iban.objects.get(company=company)
+    actions.credit(iban=iban.iban, amount=Decimal("100.00"))
+    html = signed_in.get("/dashboard/").content.decode()
+    assert '<svg class="chart-svg"' in html
+    assert "Balance over the last 90 days" in html
+    assert "style=" not in html.split('<svg class="chart-svg"')[1].split("</svg>")[0]
+
+
+def test_iban_id_narrows_the_dashboard_to_one_account_and_htmx_gets_only_the_content(
+    signed_in, company
+):
+    second = get_client().create_iban(sign_in(company), label="Payroll")
+    assert second.status == 1
+    payroll = Iban.objects.get(company=company, label="Payroll")
+    html = signed_in.get(f"/dashboard/?iban_id={payroll.pk}").content.decode()
+    assert "Payroll" in html
+    assert "Main account" not in html
+    assert "All accounts" in html
+    fragment = signed_in.get(f"/dashboard/?iban_id={payroll.pk}", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.content.decode()
+    assert 'id="dashboard"' in fragment.content.decode()
+
+
+def test_the_dashboard_links_each_account_to_its_narrowed_view(signed_in, company):
+    iban = Iban.objects.get(company=company)
+    html = signed_in.get("/dashboard/").content.decode()
+    assert f'href="/dashboard/?iban_id={iban.pk}"' in html
+    assert f'hx-get="/dashboard/?iban_id={iban.pk}"' in html
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"http_status": 500}, {"timeout": True}, {"garbage": True}],
+    ids=["http-500", "timeout", "garbage"],
+)
+def test_an_upstream_fault_shows_an_inline_message_with_a_retry(signed_in, fault):
+    actions.set_fault(endpoint="dashboard", **fault)
+    response = signed_in.get("/dashboard/")
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "The bank is unavailable right now" in unescape(html)
+    assert "Try again" in html
+    assert 'class="shell-nav"' in html  # still the signed-in shell, not an error page
+
+
+def test_an_unknown_iban_id_gives_the_bank_s_message_not_a_500(signed_in):
+    response = signed_in.get("/dashboard/?iban_id=999999")
+    assert response.status_code == 503
+    assert "The iban_id is not valid." in response.content.decode()
+
+
+def test_the_shell_marks_the_current_section_and_lists_the_money_out_sections(signed_in):
+    html = signed_in.get("/dashboard/").content.decode()
+    assert 'href="/dashboard/" aria-current="page"' in html
+    for url in ("/accounts/", "/payments/new/", "/beneficiaries/"):
+        assert f'href="{url}"' in html
+
+
+def test_a_company_that_is_not_live_is_sent_to_onboarding(client):
+    company = create_company("new@acme.test", live=False)
+    portal_sign_in(client, company.email)
+    for url in ("/dashboard/", "/accounts/", "/beneficiaries/", "/payments/new/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == "/onboarding/"
+
+
+def test_a_signed_out_visitor_goes_to_sign_in_and_back(client):
+    response = client.get("/dashboard/?iban_id=3")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+def test_an_expired_token_signs_out_and_comes_back_to_the_same_page(signed_in, company):
+    actions.expire_token(email=company.email)
+    response = signed_in.get("/beneficiaries/?q=acme")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=%2Fbeneficiaries%2F%3Fq%3Dacme"
+
+
+def booked(kind: str, amount: str, status: str, day: int, fees: str = "0") -> Transaction:
+    moment = datetime(2026, 11, day, 10, tzinfo=ZoneInfo("Europe/Brussels"))
+    return Transaction(
+        type=kind, amount=Decimal(amount), fees=Decimal(fees), status=status, created=moment
+    )
+
+
+def test_the_balance_series_is_rebuilt_backwards_from_today_s_balance():
+    rows = [
+        booked("credit", "100", "Completed", 30, fees="1"),
+        booked("debit", "50", "Pending", 29, fees="1"),
+        booked("debit", "999", "Failed", 28),  # booked nothing
+    ]
+    series = daily_balances(Decimal("1000"), rows, today=date(2026, 12, 1), days=4)
+    assert series == [
+        (date(2026, 11, 28), Decimal("952")),
+        (date(2026, 11, 29), Decimal("901")),
+        (date(2026, 11, 30), Decimal("1000")),
+        (date(2026, 12, 1), Decimal("1000")),
+    ]
