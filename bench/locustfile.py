@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from locust import HttpUser, between, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Load-pass-2026")
-OTP = os.environ["SANDBOX_FIXED_OTP"]
+OTP = os.environ["SANDBOX_FIXED_OTP"]  # set by bench/production.py
 _numbers = itertools.count(1)
 
 
@@ -74,9 +74,10 @@ class Company(HttpUser):
     @task
     def working_session(self) -> None:
         login = self.client.get("/login/", name="/login/")
+        credentials = {"email": self.email, "password": PASSWORD}
         self._post(
             "/login/",
-            {"csrfmiddlewaretoken": csrf_token(login.text), "email": self.email, "password": PASSWORD},
+            {"csrfmiddlewaretoken": csrf_token(login.text), **credentials},
             "/login/ (password)",
             "/login/",
         )

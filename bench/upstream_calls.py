@@ -125,7 +125,7 @@ def main() -> None:
     report("in-process adapter", timings, time.perf_counter() - started)
 
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own manage.py on loopback
+    server = subprocess.Popen(
         [sys.executable, "bench/serve.py", str(port)],
         cwd=ROOT,
         env=os.environ.copy(),

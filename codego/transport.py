@@ -89,6 +89,11 @@ class RateLimiter:
     Counts live in the Django cache in one-second buckets; the check sums the
     buckets of the last `window` + 1 seconds, so no sliding window of `window`
     seconds ever holds more than `limit` calls.
+
+    A call takes its place first (an atomic increment, shared by every worker on
+    Redis) and only then counts: of two calls racing for the last place, the one
+    that counts later sees the other's increment, so they cannot both pass. A
+    call over the limit gives its place back.
     """
 
     def __init__(self, credential: str, limit: int, window: int) -> None:
@@ -98,16 +103,40 @@ class RateLimiter:
         self.window = window
 
     def acquire(self) -> None:
-        now = int(time.time())
-        keys = [f"{self.prefix}:{now - age}" for age in range(self.window + 1)]
-        if sum(cache.get_many(keys).values()) >= self.limit:
+        second = int(time.time())
+        taken = self._take(self._bucket(second))
+        # Read after taking, up to the clock's second now: a call slowed across a
+        # second boundary still sees the calls other workers counted after it.
+        latest = max(second, int(time.time()))
+        others = [
+            self._bucket(other)
+            for other in range(second - self.window, latest + 1)
+            if other != second
+        ]
+        if taken + sum(cache.get_many(others).values()) > self.limit:
+            self._give_back(self._bucket(second))
             raise RateLimited("local rate limit reached", retry_after=1.0)
-        key = keys[0]
-        if not cache.add(key, 1, self.window + 5):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, self.window + 5)
+
+    def _bucket(self, second: int) -> str:
+        return f"{self.prefix}:{second}"
+
+    def _take(self, key: str) -> int:
+        """Add this call to the second's bucket; the bucket's count after it."""
+        # The timeout only clears old buckets: the count never depends on when they expire.
+        timeout = self.window + 5
+        if cache.add(key, 1, timeout):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 0, timeout)
+            return cache.incr(key)
+
+    def _give_back(self, key: str) -> None:
+        try:
+            cache.decr(key)
+        except ValueError:  # the bucket expired: nothing left to give back
+            pass
 
 
 class Transport:

@@ -79,7 +79,12 @@ class SessionActivityMiddleware:
             portal_session.keep_token_alive(request)
         except SessionExpired:
             portal_session.end_expired(request)
-            return portal_session.redirect(request, portal_session.login_url())
+            # After signing in, back to this page (for a form: the page it was sent from,
+            # e.g. a payment's review, which is never sent twice).
+            referer = request.headers.get("Referer")
+            back = request.get_full_path() if request.method == "GET" else referer
+            next_url = portal_session.safe_next(request, back)
+            return portal_session.redirect(request, portal_session.login_url(next_url))
         except CodegoError as error:
             # The view's own call will meet the same outage and say so.
             logger.warning("updateUserLive failed: %s", type(error).__name__)

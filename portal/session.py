@@ -11,7 +11,7 @@ Two clocks run for a signed-in session:
   (EU PSD2 RTS art. 4); the heartbeat does not count as activity;
 - the bank's: a `web_token` lapses 60 s after the last `updateUserLive`. Real
   requests and the heartbeat refresh it, at most once per 30 s per session
-  however many tabs are open (`cache.add` dedupe).
+  however many tabs are open or workers serve them (`cache.add` claim).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def sign_in(request: HttpRequest, signed_in: Any, *, email: str = "") -> None:
     # The cookie lasts as long as the browser; inactivity ends the session sooner.
     request.session.set_expiry(0)
     # The token was issued just now: it is live, no updateUserLive needed yet.
-    cache.set(_live_key(request), 1, LIVE_INTERVAL)
+    cache.set(_live_key(request), time.time(), INACTIVITY_LIMIT)
 
 
 def sign_out(request: HttpRequest) -> None:
@@ -185,7 +185,14 @@ def keep_token_alive(request: HttpRequest) -> bool:
     if session is None or not request.session.session_key:
         return False
     key = _live_key(request)
-    if not cache.add(key, 1, LIVE_INTERVAL):
+    # The key holds when the last call was made: the 30 s are counted on our
+    # clock, whenever the cache expires it (Redis expires keys on its own clock).
+    last = cache.get(key)
+    if isinstance(last, int | float) and time.time() - last < LIVE_INTERVAL:
+        return False
+    # Workers that read the same stamp race for the same claim: `add` lets one win.
+    claim = f"{key}:after:{last}"
+    if not cache.add(claim, 1, LIVE_INTERVAL):
         return False
     from codego.client import get_client
 
@@ -194,8 +201,9 @@ def keep_token_alive(request: HttpRequest) -> bool:
     except SessionExpired:
         raise
     except CodegoError:
-        cache.delete(key)
+        cache.delete(claim)
         raise
+    cache.set(key, time.time(), INACTIVITY_LIMIT)
     return True
 
 

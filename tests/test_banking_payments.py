@@ -10,8 +10,10 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from html import unescape
+from urllib.parse import unquote
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from banking.models import PendingPayment
@@ -464,6 +466,22 @@ def test_an_expired_token_at_the_code_comes_back_to_the_code_without_sending_aga
     assert payment.state == State.DONE
     assert journal_calls("iban_sendmoney") == 1
     assert ok_calls("iban_confirmotp") == 1
+
+
+def test_a_token_found_expired_before_the_send_leads_back_to_the_same_review(
+    client, signed_in, company, iban, payee_id
+):
+    payment = reviewed(signed_in, iban, payee_id)
+    review = f"/payments/{payment.key}/review/"
+    actions.expire_token(email=company.email)
+    cache.clear()  # 30 s later: the portal checks the token before the view runs
+    response = signed_in.post(review, headers={"Referer": f"http://testserver{review}"})
+    assert response["Location"].startswith("/login/?next=")
+    assert journal_calls("iban_sendmoney") == 0
+    back = portal_sign_in(client, company.email, next=unquote(response["Location"][13:]))
+    assert back["Location"] == f"http://testserver{review}"
+    client.post(review)
+    assert ok_calls("iban_sendmoney") == 1
 
 
 # -- upstream faults on each call --------------------------------------------------------------

@@ -12,6 +12,7 @@ import base64
 import inspect
 import json
 import logging
+import os
 import re
 import typing
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ import pytest
 import requests
 import time_machine
 from django.conf import settings
+from django.core.cache import caches
 from django.test import override_settings
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
@@ -476,6 +478,72 @@ def test_clients_with_other_credentials_have_their_own_rate_limit():
     assert (first_bank.calls, other_bank.calls) == (1, 1)
 
 
+@pytest.mark.parametrize("clock_moves", [0, 1], ids=["same second", "next second"])
+@pytest.mark.parametrize("cut_in_before", [1, 2, 3], ids=["add", "incr", "get_many"])
+def test_two_workers_racing_for_the_last_place_never_both_pass(
+    monkeypatch, cut_in_before, clock_moves
+):
+    """Another worker's whole call lands before the n-th cache call of this one (and
+    possibly in the next second), as on a shared Redis: one of the two gets the
+    last place, never both."""
+    mine, my_bank = fake_client((200, {"status": 1, "data": []}), rate_limit=(3, 10))
+    theirs, their_bank = fake_client((200, {"status": 1, "data": []}), rate_limit=(3, 10))
+    backend = caches["default"]
+    race = {"armed": False, "seen": 0}
+    refused: list[str] = []
+
+    def their_call() -> None:
+        clock.shift(timedelta(seconds=clock_moves))
+        try:
+            theirs.get_source_fund()
+        except errors.RateLimited:
+            refused.append("theirs")
+
+    def racing(name: str):
+        original = getattr(backend, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if race["armed"]:
+                race["seen"] += 1
+                if race["seen"] == cut_in_before:
+                    race["armed"] = False
+                    their_call()
+            return original(*args, **kwargs)
+
+        return call
+
+    for name in ("add", "incr", "decr", "get_many"):
+        monkeypatch.setattr(backend, name, racing(name))
+    with time_machine.travel(datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC), tick=False) as clock:
+        mine.get_source_fund()
+        mine.get_source_fund()
+        race["armed"] = True
+        try:
+            mine.get_source_fund()
+        except errors.RateLimited:
+            refused.append("mine")
+    assert not race["armed"]  # the other worker did cut in
+    assert len(refused) == 1
+    assert my_bank.calls + their_bank.calls == 3
+
+
+def test_a_refused_call_gives_its_place_back():
+    client, bank = fake_client((200, {"status": 1, "data": []}), rate_limit=(2, 10))
+    with time_machine.travel(datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC), tick=False) as clock:
+        client.get_source_fund()
+        clock.shift(timedelta(seconds=1))
+        client.get_source_fund()
+        for _ in range(5):
+            with pytest.raises(errors.RateLimited):
+                client.get_source_fund()
+        # The first call left the window; the five refusals never counted.
+        clock.shift(timedelta(seconds=10))
+        client.get_source_fund()
+        with pytest.raises(errors.RateLimited):
+            client.get_source_fund()
+    assert bank.calls == 3
+
+
 # -- against the simulator ---------------------------------------------------------------------
 
 
@@ -628,6 +696,10 @@ def test_reference_failures_are_not_cached(db):
     assert bank.calls == 3
 
 
+@pytest.mark.skipif(
+    os.environ.get("CACHE_URL", "").startswith("redis"),
+    reason="Redis expires keys on its own clock, which time-machine does not move",
+)
 def test_reference_cache_expires_after_the_ttl(db):
     with time_machine.travel(datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC), tick=False) as clock:
         reference.industries()

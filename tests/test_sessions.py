@@ -248,7 +248,7 @@ def test_lapsed_token_on_a_real_request(client, clock):
     """A page opened after the token lapsed (no heartbeat ran): signed out, not a 500."""
     clock.shift(90)
     response = client.get("/dashboard/", headers=HX)
-    assert response["HX-Redirect"] == "/login/"
+    assert response["HX-Redirect"] == "/login/?next=%2Fdashboard%2F"  # and back after
     assert EXPIRED in client.get("/login/").content.decode()
 
 

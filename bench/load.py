@@ -1,0 +1,158 @@
+"""`make load`: 50 companies working at once on the production server, measured.
+
+Starts the portal as `make serve` does (gunicorn, two workers, DEBUG off) on a
+loopback port, with the simulator served over HTTP as its upstream, seeds one
+company per simulated user, and runs bench/locustfile.py headless for a bounded
+time. Then it reports, and fails (exit 1) when any of it is wrong:
+
+- errors (must be 0), p50 / p95 / p99 and requests per second per page;
+- upstream calls per page, from the portal's own request log lines;
+- no payment sent twice: on the simulator's journal, one `iban_sendmoney` per
+  payment and one `iban_confirmotp` per code, although every user double-clicks.
+
+    .venv/bin/python bench/load.py [--users 50] [--spawn-rate 10] [--seconds 60]
+
+Uses DATABASE_URL / CACHE_URL when set (scripts/with-services.sh gives
+PostgreSQL and Redis), else a fresh SQLite file. Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.production import ROOT, VENV_BIN, environment, free_port, gunicorn, prepare
+
+PASSWORD = "Load-pass-2026"
+REQUEST_LINE = re.compile(
+    r"request rid=\S+ method=(\S+) path=(\S+) status=(\d+) .*upstream_calls=(\d+)"
+)
+
+
+def journal_counts(env: dict[str, str], since: float) -> dict[str, int]:
+    script = (
+        "import django, json, datetime; django.setup()\n"
+        "from django.db.models import Count\n"
+        "from sandbox.models import JournalEntry\n"
+        f"since = datetime.datetime.fromtimestamp({since}, datetime.timezone.utc)\n"
+        "rows = JournalEntry.objects.filter(created__gte=since).values('endpoint')"
+        ".annotate(n=Count('id'))\n"
+        "print(json.dumps({row['endpoint']: row['n'] for row in rows}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True
+    )
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+
+def page_of(path: str) -> str:
+    """A path with its ids folded, so every payment counts as one page."""
+    path = re.sub(r"^/payments/[^/]+/(review|confirm)/$", r"/payments/<id>/\1/", path)
+    return re.sub(r"^/transactions/[^/]+/$", "/transactions/<id>/", path)
+
+
+def upstream_per_page(log: Path) -> dict[str, tuple[int, float]]:
+    calls: dict[str, list[int]] = defaultdict(list)
+    for line in log.read_text(errors="replace").splitlines():
+        match = REQUEST_LINE.search(line)
+        if match and not match.group(2).startswith("/sandbox/"):
+            calls[f"{match.group(1)} {page_of(match.group(2))}"].append(int(match.group(4)))
+    return {page: (len(counts), statistics.mean(counts)) for page, counts in calls.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--seconds", type=int, default=60)
+    options = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="portal-load-"))
+    port = free_port()
+    env = environment(
+        workdir, port, upstream=f"http://127.0.0.1:{port}/sandbox/api", PORTAL_LOG_LEVEL="INFO"
+    )
+    print(f"seeding {options.users} companies …", flush=True)
+    prepare(env, [(f"load{n}@codego.test", PASSWORD) for n in range(1, options.users + 1)])
+
+    log = workdir / "server.log"
+    with gunicorn(env, log):
+        started = time.time()
+        print(f"{options.users} users for {options.seconds} s on 127.0.0.1:{port} …", flush=True)
+        subprocess.run(
+            [
+                str(VENV_BIN / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(options.users),
+                "--spawn-rate",
+                str(options.spawn_rate),
+                "--run-time",
+                f"{options.seconds}s",
+                "--stop-timeout",
+                "20",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(workdir / "load"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            env={**env, "LOAD_PASSWORD": PASSWORD},
+            cwd=ROOT,
+            check=False,
+            timeout=options.seconds + 120,
+        )
+
+    return report(workdir, env, started, upstream_per_page(log))
+
+
+def report(
+    workdir: Path, env: dict[str, str], started: float, upstream: dict[str, tuple[int, float]]
+) -> int:
+    with (workdir / "load_stats.csv").open() as stats_file:
+        rows = list(csv.DictReader(stats_file))
+    columns = ("requests", "errors", "p50", "p95", "p99")
+    print(f"\n{'page':<42} " + " ".join(f"{c:>8}" for c in columns) + f" {'req/s':>7}")
+    errors = 0
+    for row in rows:
+        name = row["Name"] if row["Name"] != "Aggregated" else "all pages"
+        errors += int(row["Failure Count"]) if row["Name"] != "Aggregated" else 0
+        print(
+            f"{name:<42} {row['Request Count']:>8} {row['Failure Count']:>8} "
+            f"{row['50%']:>8} {row['95%']:>8} {row['99%']:>8} {float(row['Requests/s']):>7.1f}"
+        )
+    print("(milliseconds)\n\nupstream calls per page (mean, from the request log)")
+    for page, (count, mean) in sorted(upstream.items()):
+        print(f"  {page:<44} {mean:>5.2f}  ({count} requests)")
+
+    journal = journal_counts(env, started)
+    sent, confirmed = journal.get("iban_sendmoney", 0), journal.get("iban_confirmotp", 0)
+    reviews = sum(
+        count for page, (count, _) in upstream.items() if page == "POST /payments/<id>/review/"
+    )
+    print(
+        f"\npayments: {reviews} 'send the code' presses, {sent} iban_sendmoney, "
+        f"{confirmed} iban_confirmotp on the simulator's journal"
+    )
+    twice = sent * 2 != reviews or confirmed > sent
+    print(f"errors: {errors}; payment sent twice: {'YES' if twice else 'no'}")
+    return 1 if errors or twice else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

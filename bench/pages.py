@@ -1,0 +1,197 @@
+"""Pages under the production server, side by side with a bare Django view.
+
+In one run under gunicorn (two workers, DEBUG off, simulator in-process):
+requests per second and p50 / p95 for a bare view that renders a small
+template, /healthz, /login/, a signed-in empty page (the bare view with a
+session) and the money pages; each one's ratio to the bare view; the weight of
+each page with its CSS, JS and images as a browser gets them (compressed); and
+SQL queries per page, for a company with few rows and one with many.
+
+    .venv/bin/python bench/pages.py [--seconds 5] [--connections 8]
+
+Load comes from wrk (Debian's package) on loopback; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import requests
+
+from bench.production import OTP, environment, free_port, gunicorn, prepare
+
+PASSWORD = "Pages-pass-2026"
+FEW, MANY = "pages@codego.test", "busy@codego.test"
+BARE = "/bench/bare/"
+SIGNED_IN_PAGES = ["/dashboard/", "/transactions/", "/payments/new/"]
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.2f %.2f %d\\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+
+def sign_in(base: str, email: str) -> requests.Session:
+    browser = requests.Session()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    page = browser.get(f"{base}/login/")
+    browser.post(
+        f"{base}/login/",
+        {"csrfmiddlewaretoken": token.search(page.text)[1], "email": email, "password": PASSWORD},
+        headers={"Referer": f"{base}/login/"},
+    )
+    page = browser.get(f"{base}/login/verify/")
+    done = browser.post(
+        f"{base}/login/verify/",
+        {"csrfmiddlewaretoken": token.search(page.text)[1], "otp": OTP},
+        headers={"Referer": f"{base}/login/verify/"},
+    )
+    assert done.url.endswith("/dashboard/"), done.url
+    return browser
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path, cookie: str = "") -> tuple:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate, p50, p95, errors = output.split("RESULT ")[1].split()
+    return float(rate), float(p50), float(p95), int(errors)
+
+
+class Assets(HTMLParser):
+    """Stylesheets, scripts and images a page makes the browser fetch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "link" and found.get("rel") in ("stylesheet", "icon"):
+            self.urls.append(found.get("href") or "")
+        elif tag in ("script", "img") and found.get("src"):
+            self.urls.append(found["src"] or "")
+
+
+def compressed_size(browser: requests.Session, url: str) -> tuple[int, str]:
+    response = browser.get(url, headers={"Accept-Encoding": "br, gzip"}, stream=True)
+    body = response.raw.read(decode_content=False)
+    return len(body), response.text if "html" in response.headers.get("Content-Type", "") else ""
+
+
+def page_weight(browser: requests.Session, base: str, path: str) -> tuple[int, int]:
+    """Bytes over the wire for the HTML and for its assets, as a browser asks (br, gzip)."""
+    html_bytes, _ = compressed_size(browser, base + path)
+    assets = Assets()
+    assets.feed(browser.get(base + path).text)
+    asset_bytes = sum(
+        compressed_size(browser, url if url.startswith("http") else base + url)[0]
+        for url in dict.fromkeys(assets.urls)
+        if url and not url.startswith("data:")
+    )
+    return html_bytes, asset_bytes
+
+
+def sql_per_page(env: dict[str, str]) -> str:
+    """Portal queries per page (the in-process simulator's own left out), few vs many rows."""
+    script = f"""
+import django; django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from sandbox import actions
+from sandbox.models import Company, Iban
+busy = Company.objects.get(email={MANY!r})
+iban = Iban.objects.filter(company=busy).first()
+for n in range(150):
+    actions.credit(iban=iban.iban, amount="25.00", name=f"Extra payer {{n}}")
+for email in ({FEW!r}, {MANY!r}):
+    client = Client()
+    client.post("/login/", {{"email": email, "password": {PASSWORD!r}}})
+    client.post("/login/verify/", {{"otp": {OTP!r}}})
+    for path in {SIGNED_IN_PAGES!r}:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200, path
+        portal = [q for q in queries.captured_queries if '"sandbox_' not in q["sql"]]
+        print(f"{{email:<20}} {{path:<18}} {{len(portal):>3}} portal queries")
+"""
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    return done.stdout if done.returncode == 0 else done.stdout + done.stderr[-2000:]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=8)
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="portal-pages-"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = environment(
+        workdir,
+        port,
+        upstream="sandbox:",
+        DJANGO_SETTINGS_MODULE="bench.settings_bench",
+        PORTAL_LOG_LEVEL="WARNING",
+    )
+    prepare(env, [(FEW, PASSWORD), (MANY, PASSWORD)])
+    script = workdir / "report.lua"
+    script.write_text(WRK_REPORT)
+
+    with gunicorn(env, workdir / "server.log"):
+        browser = sign_in(base, FEW)
+        cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+        runs = [
+            ("bare view", BARE, ""),
+            ("/healthz", "/healthz", ""),
+            ("/login/", "/login/", ""),
+            ("signed-in empty page", BARE, cookie),
+            *[(path, path, cookie) for path in SIGNED_IN_PAGES],
+        ]
+        results = {}
+        print(f"{'page':<22} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'x bare':>7} {'errors':>6}")
+        for name, path, with_cookie in runs:
+            results[name] = wrk(
+                base + path, options.seconds, options.connections, script, with_cookie
+            )
+            rate, p50, p95, errors = results[name]
+            ratio = rate / results["bare view"][0]
+            print(f"{name:<22} {rate:>8.0f} {p50:>7.1f} {p95:>7.1f} {ratio:>7.2f} {errors:>6}")
+
+        print(f"\n{'page weight':<22} {'HTML':>8} {'assets':>8} {'total KB':>9}")
+        for path in ["/login/", *SIGNED_IN_PAGES]:
+            html_bytes, asset_bytes = page_weight(
+                browser if path != "/login/" else requests.Session(), base, path
+            )
+            print(
+                f"{path:<22} {html_bytes:>8} {asset_bytes:>8} "
+                f"{(html_bytes + asset_bytes) / 1024:>9.1f}"
+            )
+
+    bare = results["bare view"][0]
+    print("\ntargets")
+    print(f"  /dashboard/ ≥ 0.25 x bare: {results['/dashboard/'][0] / bare:.2f}")
+    empty = results["signed-in empty page"][0]
+    print(f"  signed-in empty page ≥ 0.6 x signed out: {empty / bare:.2f}")
+    print("\nSQL queries per page (few rows, then many)")
+    print(sql_per_page(env), end="")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The production server as `make serve` runs it, for the load test and the page benchmark.
+
+gunicorn with two gthread workers and DEBUG off, on a free loopback port, with a
+fresh SQLite file (or DATABASE_URL / CACHE_URL when set) and one seeded demo
+company per login asked for. Only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+GUNICORN_CONF = "portal/gunicorn_conf.py"
+OTP = "246810"  # SANDBOX_FIXED_OTP: simulated users need no mailbox
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(workdir: Path, port: int, *, upstream: str, **extra: str) -> dict[str, str]:
+    """Production settings on plain-HTTP loopback; `upstream` is CODEGO_API_URL."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-only-secret-key-0123456789abcdef0123456789",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",  # plain HTTP on loopback, no TLS proxy in front
+            "SANDBOX_ENABLED": "true",
+            "CODEGO_API_URL": upstream,
+            "SANDBOX_FIXED_OTP": OTP,
+            "SANDBOX_TOKEN_TTL": "3600",
+            # The real API allows 200 calls per 10 s per credential; lifted here
+            # to measure the portal, not the bank's quota.
+            "CODEGO_RATE_LIMIT": "1000000",
+            "SANDBOX_RATE_LIMIT": "1000000",
+            "CODEGO_LOG_LEVEL": "WARNING",
+            "SANDBOX_LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": str(workdir / "static"),
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "2",
+            **extra,
+        }
+    )
+    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    return env
+
+
+def prepare(env: dict[str, str], logins: list[tuple[str, str]]) -> None:
+    """Migrations, static files and one seeded demo company per (email, password)."""
+    script = (
+        "import django, sys; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "call_command('collectstatic', '--noinput', verbosity=0)\n"
+        "from sandbox import demo\n"
+        f"for email, password in {logins!r}:\n"
+        "    demo.seed_demo(email=email, password=password)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True)
+
+
+def wait_until_up(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not come up")
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[None]:
+    """The server running until the block ends (then stopped, whatever happened)."""
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "portal.wsgi:application", "-c", GUNICORN_CONF],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_up(int(env["PORT"]))
+        yield
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
