@@ -9,6 +9,7 @@ registered for them with `register_adapter`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -133,10 +134,8 @@ class RateLimiter:
             return cache.incr(key)
 
     def _give_back(self, key: str) -> None:
-        try:
+        with contextlib.suppress(ValueError):  # the bucket expired: nothing to give back
             cache.decr(key)
-        except ValueError:  # the bucket expired: nothing left to give back
-            pass
 
 
 class Transport:

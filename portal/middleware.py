@@ -6,22 +6,35 @@
   signed-in sessions are never cached (`Cache-Control: no-store`).
 - `CodegoErrorMiddleware`: a `SessionExpired` escaping a view signs out; any
   other `CodegoError` becomes the "bank unavailable" page (503).
+- `OutageMiddleware`: the database or the cache unreachable, anywhere in the
+  request (session, context processors, views), becomes the themed "temporarily
+  unavailable" page (503), and the next request after they are back works.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import messages
+from django.core.signals import got_request_exception
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from codego.errors import CodegoError, SessionExpired
 from portal import session as portal_session
 from portal import texts
+from portal.brand import NEUTRAL_BRAND, css_version
 from portal.errors import upstream_unavailable
 
 logger = logging.getLogger("portal.session")
@@ -109,3 +122,95 @@ class CodegoErrorMiddleware:
             logger.warning("bank call failed: %s", exception)
             return upstream_unavailable(request, exception)
         return None
+
+
+# ---------------------------------------------------------------------------
+# The database or the cache down
+# ---------------------------------------------------------------------------
+
+# Connection failures of PostgreSQL (and SQLite's "database is locked") and Redis.
+OUTAGE_ERRORS = (
+    DatabaseOperationalError,
+    DatabaseInterfaceError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
+OUTAGE_RETRY_AFTER = 10  # seconds
+_OUTAGE_ATTRIBUTE = "portal_outage"
+
+
+def outage_cause(error: BaseException | None) -> BaseException | None:
+    """The database or cache failure behind `error` (itself or what it was raised from)."""
+    for _depth in range(10):  # a chain, never a cycle we follow forever
+        if error is None or isinstance(error, OUTAGE_ERRORS):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _note_outage(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    """Django turns an exception into a 500 response in the middleware layer it
+    escaped from, so it never reaches `OutageMiddleware`; this receiver of
+    `got_request_exception` (sent while the exception is being handled) marks
+    the request for it instead."""
+    cause = outage_cause(sys.exc_info()[1])
+    if cause is not None and request is not None:
+        setattr(request, _OUTAGE_ATTRIBUTE, cause)
+
+
+got_request_exception.connect(_note_outage, dispatch_uid="portal.middleware.outage")
+
+
+class OutageMiddleware:
+    """Right inside the request log: whatever the layers below answered after the
+    database or the cache failed is replaced by the themed 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        cause = getattr(request, _OUTAGE_ATTRIBUTE, None)
+        if cause is None:
+            return response
+        logger.warning("database or cache unavailable: %s", type(cause).__name__)
+        return service_unavailable(request)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The "temporarily unavailable" page, from the template alone.
+
+    No context processor, session, cache or database: those are what failed.
+    The brand is the neutral one (the operator's is in the cache), and the
+    headers the middleware below would add are set here.
+    """
+    if request.method in ("GET", "HEAD"):
+        retry_url, back_url = request.get_full_path(), ""
+    else:
+        referer = request.headers.get("Referer", "")
+        same_site = url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        retry_url, back_url = "", referer if referer and same_site else "/"
+    html = loader.get_template("errors/unavailable.html").render(
+        {
+            "brand": NEUTRAL_BRAND,
+            "brand_css_version": css_version(NEUTRAL_BRAND),
+            "signed_in": False,
+            "retry_url": retry_url,
+            "back_url": back_url,
+        }
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    response["Content-Security-Policy"] = build_policy()
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Frame-Options"] = "DENY"
+    response["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+    add_never_cache_headers(response)
+    if request.headers.get("HX-Request"):
+        # As for the bank's 503: the page's main part replaces the page's main part.
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#main"
+    return response

@@ -33,12 +33,8 @@ if os.environ.get("CACHE_URL", "").startswith("redis"):
     # One Redis database per xdist worker: the tests' cache.clear() flushes its own only.
     _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     _redis_url = os.environ["CACHE_URL"].rsplit("/", 1)[0]
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"{_redis_url}/{1 + _worker}",
-        }
-    }
+    # Backend and fail-fast options as in production, the database number ours.
+    CACHES = {"default": {**CACHES["default"], "LOCATION": f"{_redis_url}/{1 + _worker}"}}  # noqa: F405
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -456,8 +456,14 @@ def set_fault(
     garbage: bool = False,
     latency_ms: int = 0,
     error_rate: float = 1.0,
+    answer_status: int | None = None,
+    message: str = "",
 ) -> Fault:
-    """Make `endpoint` ("*" for every one) fail; replaces the fault it had."""
+    """Make `endpoint` ("*" for every one) fail; replaces the fault it had.
+
+    `answer_status` 0 or -1 answers HTTP 200 with that `status` and `message`
+    (a refusal, or the token / credentials refused) instead of the handler's answer.
+    """
     name = _endpoint_name(endpoint)
     if http_status is not None and not 100 <= http_status <= 599:
         raise ActionError("The HTTP status must be between 100 and 599.")
@@ -465,8 +471,14 @@ def set_fault(
         raise ActionError("The latency must be between 0 and 120000 ms.")
     if not 0 < error_rate <= 1:
         raise ActionError("The error rate must be more than 0 and at most 1.")
-    if http_status is None and not timeout and not garbage and not latency_ms:
-        raise ActionError("Choose a fault: an HTTP status, a timeout, garbage or a latency.")
+    if answer_status not in (None, 0, -1):
+        raise ActionError("The answer status must be 0 or -1.")
+    if len(message) > 200:
+        raise ActionError("The message must be at most 200 characters.")
+    if http_status is None and answer_status is None and not (timeout or garbage or latency_ms):
+        raise ActionError(
+            "Choose a fault: an HTTP status, a timeout, garbage, a latency or a status answer."
+        )
     fault, _ = Fault.objects.update_or_create(
         endpoint=name,
         defaults={
@@ -475,6 +487,8 @@ def set_fault(
             "garbage": garbage,
             "latency_ms": latency_ms,
             "error_rate": error_rate,
+            "answer_status": answer_status,
+            "message": message.strip(),
         },
     )
     return fault

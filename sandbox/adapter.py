@@ -57,7 +57,9 @@ class SandboxAdapter(BaseAdapter):
 
         response = requests.Response()
         response.status_code = answer.status
-        response.headers = CaseInsensitiveDict({"Content-Type": answer.content_type})
+        response.headers = CaseInsensitiveDict(
+            {"Content-Type": answer.content_type, **answer.headers}
+        )
         response.raw = io.BytesIO(answer.body)
         response._content = answer.body
         response.encoding = "utf-8"

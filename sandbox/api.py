@@ -35,6 +35,12 @@ logger = logging.getLogger("sandbox")
 
 RATE_LIMIT_WINDOW = 10  # seconds; the limit itself is settings.SANDBOX_RATE_LIMIT
 JOURNAL_KEEP = 500
+FAULT_RETRY_AFTER = 2  # seconds an injected HTTP 429 asks the client to wait
+# What an injected business answer says when staff gave no message.
+FAULT_MESSAGES = {
+    0: "The bank could not process this request.",
+    -1: "Your session has expired. Please log in again.",
+}
 
 
 class Reject(Exception):
@@ -124,6 +130,7 @@ class Answer:
     body: bytes
     content_type: str = "application/json"
     timeout: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def check_basic_auth(header: str) -> bool:
@@ -225,6 +232,30 @@ def _reply(status: int, payload: dict[str, Any], outcome: str) -> _Reply:
     return _Reply(Answer(status=status, body=json.dumps(payload).encode()), outcome)
 
 
+def _fault_reply(fault: Fault) -> _Reply | None:
+    """What an injected fault answers instead of the handler; None for latency alone."""
+    if fault.timeout:
+        return _Reply(Answer(504, b"", timeout=True), "fault: timeout")
+    if fault.garbage:
+        body = b"<html><body>502 Bad Gateway</body></html>"
+        return _Reply(Answer(200, body, "text/html"), "fault: garbage")
+    if fault.answer_status is not None:
+        message = fault.message or FAULT_MESSAGES[fault.answer_status]
+        payload = {"status": fault.answer_status, "message": message}
+        return _reply(200, payload, f"fault: status {fault.answer_status}")
+    if fault.http_status:
+        status = fault.http_status
+        # The bodies the real pipeline gives these statuses (see `_answer`).
+        message = {401: "Not Authorized", 429: "Too many requests."}.get(status, "System Error")
+        reply = _reply(
+            status, {"status": -1 if status == 401 else 0, "message": message}, f"{status}"
+        )
+        if status == 429:
+            reply.answer.headers["Retry-After"] = str(FAULT_RETRY_AFTER)
+        return reply
+    return None
+
+
 def answer(request: HttpRequest, name: str) -> Answer:
     """Run one API call through the whole pipeline and journal its outcome."""
     started = time.monotonic()
@@ -254,14 +285,9 @@ def _answer(request: HttpRequest, name: str) -> tuple[Call | None, _Reply]:
     if fault is not None:
         if fault.latency_ms:
             time.sleep(fault.latency_ms / 1000)
-        if fault.timeout:
-            return call, _Reply(Answer(504, b"", timeout=True), "fault: timeout")
-        if fault.garbage:
-            body = b"<html><body>502 Bad Gateway</body></html>"
-            return call, _Reply(Answer(200, body, "text/html"), "fault: garbage")
-        if fault.http_status:
-            status = fault.http_status
-            return call, _reply(status, {"status": 0, "message": "System Error"}, f"{status}")
+        faulty = _fault_reply(fault)
+        if faulty is not None:
+            return call, faulty
 
     # Counted per credential; a digest keeps the secret out of cache keys.
     credential = hashlib.sha256(request.headers.get("Authorization", "").encode()).hexdigest()

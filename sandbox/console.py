@@ -157,6 +157,11 @@ def _fault_effect(fault: Fault) -> str:
         return _("timeout")
     if fault.garbage:
         return _("garbage body")
+    if fault.answer_status is not None:
+        return _("status %(status)s: %(message)s") % {
+            "status": fault.answer_status,
+            "message": fault.message or _("the default message"),
+        }
     return _("%(ms)s ms latency") % {"ms": fault.latency_ms}
 
 

@@ -137,7 +137,10 @@ class FaultForm(forms.Form):
         ("timeout", _("Timeout")),
         ("garbage", _("Garbage body")),
         ("latency", _("Latency")),
+        ("refusal", _("Refusal (status 0)")),
+        ("session", _("Token refused (status -1)")),
     )
+    ANSWER_STATUS = {"refusal": 0, "session": -1}
 
     endpoint = forms.ChoiceField(label=_("Endpoint"), choices=endpoint_choices)
     kind = forms.ChoiceField(label=_("Fault"), choices=KINDS)
@@ -150,6 +153,7 @@ class FaultForm(forms.Form):
     error_rate = forms.FloatField(
         label=_("Error rate (0 to 1)"), min_value=0.01, max_value=1.0, initial=1.0
     )
+    message = forms.CharField(label=_("Message (status answers)"), required=False, max_length=200)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -170,6 +174,8 @@ class FaultForm(forms.Form):
             "garbage": kind == "garbage",
             "latency_ms": (data["latency_ms"] or 0) if kind == "latency" else 0,
             "error_rate": data["error_rate"],
+            "answer_status": self.ANSWER_STATUS.get(kind),
+            "message": data["message"] if kind in self.ANSWER_STATUS else "",
         }
 
 

@@ -383,6 +383,10 @@ class Fault(models.Model):
     garbage = models.BooleanField(default=False)
     latency_ms = models.PositiveIntegerField(default=0)
     error_rate = models.FloatField(default=1.0)  # share of calls that fail
+    # A business answer in an HTTP 200: `status` 0 (a refusal with `message`) or -1
+    # (the newer reference's "token expired / credentials invalid").
+    answer_status = models.SmallIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=200, blank=True)
 
 
 class JournalEntry(models.Model):

@@ -30,7 +30,9 @@ def api_endpoint(request: HttpRequest, name: str) -> HttpResponse:
     if answer.timeout:
         # Over HTTP a timeout is a reply that comes too late for the client.
         time.sleep(settings.CODEGO_TIMEOUT + 1)
-    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+    return HttpResponse(
+        answer.body, status=answer.status, content_type=answer.content_type, headers=answer.headers
+    )
 
 
 def _reads_every_mail(request: HttpRequest) -> bool:

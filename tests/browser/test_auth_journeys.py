@@ -93,8 +93,8 @@ def test_login_of_a_live_company_lands_on_the_dashboard(page, portal, check_page
     expect(page.get_by_role("heading", level=1, name="Acme Trading Ltd")).to_be_visible()
     iban = company.ibans.get().iban
     grouped = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
-    expect(page.locator(".account-iban")).to_have_text(f"IBAN {grouped}")
-    expect(page.locator(".account-balance")).to_contain_text("5,000.00 EUR")
+    expect(page.locator(".iban-card .mono").first).to_have_text(grouped)
+    expect(page.locator(".iban-balance")).to_contain_text("5,000.00")
     check_page(page, "live-dashboard")
 
 

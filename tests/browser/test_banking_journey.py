@@ -53,7 +53,7 @@ def test_a_customer_adds_a_beneficiary_and_pays_it_with_the_emailed_code(
     tag = f"banking-{size}-{scheme}"
 
     sign_in(page, portal, email)
-    expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Acme Trading Ltd")).to_be_visible()
     expect(page.get_by_text("Globex Corporation")).to_be_visible()
     check_page(page, f"{tag}-dashboard")
 
@@ -117,7 +117,7 @@ def test_accounts_open_and_the_dashboard_narrows_to_one_of_them(portal, new_cont
     expect(page.get_by_role("heading", level=1, name="Payroll")).to_be_visible()
     check_page(page, "banking-dashboard-one-account")
     page.get_by_role("link", name="All accounts").click()
-    expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Acme Trading Ltd")).to_be_visible()
     page.goto(f"{portal}/beneficiaries/")
     check_page(page, "banking-beneficiaries-empty")
 

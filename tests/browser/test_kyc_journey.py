@@ -275,7 +275,7 @@ def test_signup_kyc_review_plan_offer_then_the_dashboard(
     expect(page.get_by_role("heading", level=1, name=COMPANY)).to_be_visible()
     iban = Company.objects.get(email=EMAIL).ibans.get().iban
     grouped = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
-    expect(page.locator(".account-iban")).to_have_text(f"IBAN {grouped}")
+    expect(page.locator(".iban-card .mono").first).to_have_text(grouped)
     check_page(page, "kyc-dashboard")
 
     # The wizard is over: the overview now leads to the account.

@@ -106,8 +106,15 @@ class Command(BaseCommand):
         kind.add_argument("--timeout", action="store_true")
         kind.add_argument("--garbage", action="store_true")
         kind.add_argument("--latency-ms", type=int, metavar="N")
+        kind.add_argument(
+            "--answer-status",
+            type=int,
+            choices=[0, -1],
+            help="answer HTTP 200 with this status: 0 a refusal, -1 the token refused",
+        )
         kind.add_argument("--clear", action="store_true", help="remove every fault")
         fault.add_argument("--error-rate", type=_rate, default=1.0)
+        fault.add_argument("--message", default="", help="the message of --answer-status")
 
         staff = sub.add_parser(
             "create-staff", help="create or update a Django staff user for the console"
@@ -231,6 +238,8 @@ class Command(BaseCommand):
             garbage=options["garbage"],
             latency_ms=options["latency_ms"] or 0,
             error_rate=options["error_rate"],
+            answer_status=options["answer_status"],
+            message=options["message"],
         )
         if fault.http_status:
             effect = f"HTTP {fault.http_status}"
@@ -238,6 +247,8 @@ class Command(BaseCommand):
             effect = "a timeout"
         elif fault.garbage:
             effect = "a garbage body"
+        elif fault.answer_status is not None:
+            effect = f"status {fault.answer_status}"
         else:
             effect = f"{fault.latency_ms} ms of latency"
         self.ok(f"{fault.endpoint} now answers {effect} on {fault.error_rate:.0%} of calls.")

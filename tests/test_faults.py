@@ -1,0 +1,620 @@
+"""Every page and form of the portal when the bank fails, generated from the endpoint table.
+
+- Routes: every named route of the portal's URL map (`get_resolver`), but the
+  simulator's own and the machines' probes. `VISITS` says, per route, who opens
+  it, what must exist first (a payee, a payment waiting for its code...) and what
+  its form sends; a route without an entry is opened with GET by a live company.
+- Endpoints: each visit is first made with the bank well, and the simulator's
+  journal says which endpoints of `codego.endpoints.SPECS` it called.
+- Faults: then, for each of those endpoints and each kind in `FAULTS`, the fault is
+  injected on that endpoint only and the same visit is made again, from scratch.
+- Expected: `expect` decides, in one place, what the page must answer.
+
+No page, endpoint or fault is listed by hand: a new route, a new call of a page or
+a new fault kind is in the suite at its next run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+import requests
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.html import escape
+
+from banking.models import PendingPayment
+from codego import errors
+from codego.client import get_client
+from codego.endpoints import SPECS
+from portal import texts
+from sandbox import actions
+from sandbox.adapter import SandboxAdapter
+from sandbox.models import Company, JournalEntry
+from tests.banking_history import add_trx, main_iban
+from tests.conftest import create_company, latest_code, portal_sign_in, sign_in
+from tests.test_kyc_documents import pdf, three_documents
+from tests.test_kyc_wizard import company_data, director_data
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Secret-pass-1"
+PAYEE_IBAN = "DE89370400440532013000"
+REFUSAL = "Refused by the bank for the fault suite."
+# Calls that move money or create something at the bank: never sent twice by the portal.
+MONEY_MOVING = {"iban_sendmoney", "iban_confirmotp", "createIban", "addbeneficary"}
+MONEY_MOVING |= {"beneficiaries_delete"}
+
+# Each kind of failure: how the simulator (or, for a refused connection, the
+# `requests` adapter in front of it) is made to fail on one endpoint.
+FAULTS: dict[str, dict[str, Any]] = {
+    "timeout": {"timeout": True},
+    "connection-refused": {},
+    "http-500": {"http_status": 500},
+    "http-429": {"http_status": 429},
+    "not-json": {"garbage": True},
+    "http-401": {"http_status": 401},
+    "status-0": {"answer_status": 0, "message": REFUSAL},
+    "status-minus-1": {"answer_status": -1},
+}
+
+# Calls a page makes on the side, whose failure the page is right to shrug off:
+# the brand falls back to the portal's own, the token keep-alive leaves the outage
+# to the page's own call, and the navigation's unread badge shows no number.
+SIDE_CALLS = {"configSetting", "updateUserLive", "notification"}
+
+# Routes that are not pages of the portal: the simulator itself, and probes for machines.
+NOT_PAGES = {"healthz", "readyz", "brand-css"}
+
+
+# ---------------------------------------------------------------------------
+# Who visits, and what a visit needs
+# ---------------------------------------------------------------------------
+
+_emails = itertools.count(1)
+
+
+@dataclass
+class World:
+    """One run of a visit: a fresh company, a browser and what `prepare` made."""
+
+    company: Company
+    client: Client
+    url_args: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def email(self) -> str:
+        return self.company.email
+
+
+Prepare = Callable[[World], None]
+Data = Callable[[World], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Visit:
+    """How to open one route: who, what must exist first, and the form it posts."""
+
+    who: str = "live"  # "live" company, "kyc" (signed in, not live yet) or "visitor"
+    prepare: Prepare | None = None
+    post: Data | None = None  # None: the route is only read (GET)
+    htmx: bool = False
+    # Signing out ends the portal's session whatever the bank answers.
+    ends_session: bool = False
+
+
+def _payee(world: World) -> str:
+    get_client().add_beneficiary(
+        sign_in(world.company), type="business", account=PAYEE_IBAN, company_name="Contoso GmbH"
+    )
+    return str(world.company.beneficiaries.get().pk)
+
+
+def with_payee(world: World) -> None:
+    world.url_args["beneficiaries_id"] = _payee(world)
+
+
+def with_draft_payment(world: World) -> None:
+    iban = main_iban(world.company)
+    payee = world.company.beneficiaries.get(pk=_payee(world))
+    payment = PendingPayment.objects.create(
+        user_id=world.company.user_id,
+        iban_id=str(iban.pk),
+        iban=iban.iban,
+        iban_label=iban.label,
+        beneficiaries_id=str(payee.pk),
+        payee_name="Contoso GmbH",
+        payee_iban=PAYEE_IBAN,
+        amount="120.50",
+        payment_option="sepa",
+        reason_payment="Invoice 2026-114",
+    )
+    world.url_args["key"] = payment.key
+
+
+def with_payment_awaiting_code(world: World) -> None:
+    with_draft_payment(world)
+    world.client.post(f"/payments/{world.url_args.pop('key')}/review/")
+    payment = PendingPayment.objects.get(user_id=world.company.user_id)
+    assert payment.state == PendingPayment.State.AWAITING_OTP, payment.state
+    world.url_args["unique_id"] = payment.unique_id
+
+
+def with_transaction(world: World) -> None:
+    trx = add_trx(main_iban(world.company), kind="debit", amount="250.00", name="Fabrikam BV")
+    world.url_args["unique_id"] = trx.unique_id
+    world.values["trx_id"] = trx.trx_id
+
+
+def with_document_asked(world: World) -> None:
+    trx = add_trx(
+        main_iban(world.company),
+        kind="debit",
+        amount="11200.00",
+        name="Fabrikam BV",
+        status="Pending",
+        is_upload_document=1,
+    )
+    world.url_args["unique_id"] = trx.unique_id
+
+
+def with_document_requested(world: World) -> None:
+    document = actions.request_document(email=world.email, title="Proof of address")
+    world.values["unique_id"] = document.unique_id
+
+
+def with_plan_proposed(world: World) -> None:
+    company = world.company
+    company.company_status = company.document_status = Company.Step.VERIFIED
+    company.director_status = Company.Step.VERIFIED
+    company.save()
+    world.values["unique_id"] = actions.make_live(email=world.email).unique_id
+    world.query = f"?unique_id={world.values['unique_id']}"
+
+
+def with_signup_started(world: World) -> None:
+    world.values["new_email"] = f"new{next(_emails)}@acme.test"
+    response = world.client.post(
+        "/signup/", {"company_name": "Fresh Co", "email": world.values["new_email"]}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def with_login_started(world: World) -> None:
+    response = world.client.post("/login/", {"email": world.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def with_reset_asked(world: World) -> None:
+    response = world.client.post("/password/forgot/", {"email": world.email})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def statement_data(world: World) -> dict[str, Any]:
+    iban = main_iban(world.company)
+    return {
+        "iban_id": str(iban.pk),
+        "from_date": "2026-03-01",
+        "to_date": "2026-03-31",
+        "action": "email",
+    }
+
+
+def with_statement_query(world: World) -> None:
+    data = statement_data(world)
+    world.query = f"?iban_id={data['iban_id']}&from_date=2026-03-01&to_date=2026-03-31"
+
+
+VISITS: dict[str, Visit] = {
+    # -- signed out ------------------------------------------------------------
+    "onboarding:signup": Visit(
+        "visitor",
+        post=lambda w: {"company_name": "Fresh Co", "email": f"new{next(_emails)}@acme.test"},
+    ),
+    "onboarding:signup-verify": Visit(
+        "visitor",
+        with_signup_started,
+        post=lambda w: {"email_otp": latest_code(w.values["new_email"])},
+    ),
+    "onboarding:login": Visit("visitor", post=lambda w: {"email": w.email, "password": PASSWORD}),
+    "onboarding:login-verify": Visit(
+        "visitor", with_login_started, post=lambda w: {"otp": latest_code(w.email)}
+    ),
+    "onboarding:login-resend": Visit("visitor", with_login_started, post=lambda w: {}),
+    "onboarding:password-forgot": Visit("visitor", post=lambda w: {"email": w.email}),
+    "onboarding:password-reset": Visit(
+        "visitor",
+        with_reset_asked,
+        post=lambda w: {
+            "code": latest_code(w.email),
+            "password": "New-secret-pass-2",
+            "password_confirmation": "New-secret-pass-2",
+        },
+    ),
+    # -- onboarding ------------------------------------------------------------
+    "onboarding:home": Visit("kyc"),
+    "onboarding:logout": Visit("live", post=lambda w: {}, ends_session=True),
+    "onboarding:overview": Visit("kyc"),
+    "onboarding:company": Visit("kyc", post=lambda w: company_data()),
+    "onboarding:documents": Visit("kyc", post=lambda w: three_documents()),
+    "onboarding:additional-documents": Visit(
+        "kyc",
+        with_document_requested,
+        post=lambda w: {"unique_id": w.values["unique_id"], "addition_doc": pdf("bill.pdf")},
+    ),
+    "onboarding:directors": Visit("kyc", post=lambda w: director_data()),
+    "onboarding:director-resend": Visit("kyc", post=lambda w: {"next": "/onboarding/directors/"}),
+    "onboarding:plan": Visit("kyc"),
+    "onboarding:plan-respond": Visit(
+        "kyc",
+        with_plan_proposed,
+        post=lambda w: {"unique_id": w.values["unique_id"], "type": "accept"},
+    ),
+    # -- session machinery -----------------------------------------------------
+    "heartbeat": Visit("live", post=lambda w: {}, htmx=True),
+    "keep-alive": Visit("live", post=lambda w: {}, htmx=True),
+    # -- banking ---------------------------------------------------------------
+    "banking:account-new": Visit(post=lambda w: {"label": "Payroll"}),
+    "banking:beneficiary-new": Visit(
+        post=lambda w: {"type": "business", "company_name": "Contoso GmbH", "account": PAYEE_IBAN}
+    ),
+    "banking:beneficiary-delete": Visit(prepare=with_payee, post=lambda w: {}),
+    "banking:payment-new": Visit(
+        prepare=lambda w: w.values.update(payee=_payee(w)),
+        post=lambda w: {
+            "payment_key": PendingPayment._meta.get_field("key").default(),
+            "iban_id": str(main_iban(w.company).pk),
+            "beneficiaries_id": w.values["payee"],
+            "amount": "120.50",
+            "payment_option": "sepa",
+            "reason_payment": "Invoice 2026-114",
+        },
+    ),
+    "banking:payment-review": Visit(prepare=with_draft_payment, post=lambda w: {}),
+    "banking:payment-confirm": Visit(
+        prepare=with_payment_awaiting_code, post=lambda w: {"otp": latest_code(w.email)}
+    ),
+    "banking:payment-resend": Visit(prepare=with_payment_awaiting_code, post=lambda w: {}),
+    "banking:transaction": Visit(prepare=with_transaction),
+    "banking:transaction-receipt": Visit(prepare=with_transaction),
+    "banking:transaction-invoice": Visit(
+        prepare=with_transaction, post=lambda w: {"trx_id": w.values["trx_id"]}
+    ),
+    "banking:transaction-document": Visit(
+        prepare=with_document_asked,
+        post=lambda w: {
+            "trx_document": SimpleUploadedFile("invoice.pdf", b"%PDF-1.4\n", "application/pdf")
+        },
+    ),
+    "banking:statements": Visit(post=statement_data),
+    "banking:statement-print": Visit(prepare=with_statement_query),
+    "crypto:coin": Visit(prepare=lambda w: w.url_args.update(coin="btc")),
+}
+
+
+# ---------------------------------------------------------------------------
+# The routes, from the URL map
+# ---------------------------------------------------------------------------
+
+
+def _routes(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def portal_routes() -> list[str]:
+    return [
+        name
+        for name in _routes(get_resolver().url_patterns)
+        if not name.startswith("sandbox:") and name not in NOT_PAGES
+    ]
+
+
+def cases() -> list[tuple[str, str]]:
+    """(route, method): a GET of every page, a POST of every form."""
+    found = []
+    for route in portal_routes():
+        visit = VISITS.get(route, Visit())
+        found.append((route, "get"))
+        if visit.post is not None:
+            found.append((route, "post"))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# One visit
+# ---------------------------------------------------------------------------
+
+
+def new_world(visit: Visit) -> World:
+    """A fresh company and browser, signed in as the visit needs, with a cold cache."""
+    cache.clear()
+    email = f"faults{next(_emails)}@acme.test"
+    company = create_company(email, password=PASSWORD, live=visit.who == "live")
+    client = Client()
+    if visit.who != "visitor":
+        assert portal_sign_in(client, email, PASSWORD).status_code == 302
+    world = World(company=company, client=client)
+    if visit.prepare is not None:
+        visit.prepare(world)
+    return world
+
+
+def url_of(route: str, world: World) -> str:
+    from django.urls import reverse
+
+    return reverse(route, kwargs=world.url_args) + world.query
+
+
+def make_visit(route: str, method: str, visit: Visit, world: World) -> tuple[Any, dict]:
+    url = url_of(route, world)
+    headers = {"HX-Request": "true"} if visit.htmx else {}
+    if method == "get":
+        return world.client.get(url, headers=headers), {}
+    assert visit.post is not None
+    data = visit.post(world)
+    return world.client.post(url, data, headers=headers), data
+
+
+def journal_mark() -> int:
+    last = JournalEntry.objects.order_by("-id").first()
+    return last.id if last else 0
+
+
+def calls_since(mark: int) -> list[str]:
+    """Endpoints of `SPECS` the simulator answered after `mark`, in call order."""
+    names = JournalEntry.objects.filter(id__gt=mark).order_by("id")
+    return [name for name in names.values_list("endpoint", flat=True) if name in SPECS]
+
+
+# ---------------------------------------------------------------------------
+# What the page must answer
+# ---------------------------------------------------------------------------
+
+# Sentences that tell a person what happened and that trying again may help.
+PROBLEM_TEXTS = [
+    str(words)
+    for words in (
+        texts.BANK_UNAVAILABLE,
+        texts.FORM_NOT_SENT,
+        texts.FILES_NOT_SENT,
+        texts.FILE_NOT_SENT,
+        errors.CodegoError.user_message,
+        errors.UpstreamUnavailable.user_message,
+        errors.RateLimited.user_message,
+    )
+]
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"/|Exception Value")
+
+
+@dataclass(frozen=True)
+class Expected:
+    sign_in: bool = False  # the token was refused: to /login/, coming back after
+    words: tuple[str, ...] = tuple(PROBLEM_TEXTS)  # one of them is on the page
+    shrug: bool = False  # a side call: the page may also answer as if nothing happened
+
+
+def expect(visit: Visit, endpoint: str, fault: str) -> Expected:
+    """What the page must answer when `endpoint` fails with `fault`."""
+    spec = SPECS[endpoint]
+    if visit.ends_session or (fault == "status-minus-1" and spec.session):
+        return Expected(sign_in=True)
+    if fault == "status-0":
+        # The bank's refusal is for the customer: its own words, unchanged.
+        return Expected(words=(REFUSAL,), shrug=endpoint in SIDE_CALLS)
+    # Timeouts, refused connections, 5xx, 429, garbage, 401 and -1 on a public call
+    # (our own credentials refused): "the bank is unavailable, try again".
+    return Expected(shrug=endpoint in SIDE_CALLS)
+
+
+class FormValues(HTMLParser):
+    """The values the page's forms would send: inputs, checked boxes, selected options."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, set[str]] = {}
+        self.file_inputs: set[str] = set()
+        self.passwords: set[str] = set()
+        self._select = ""
+        self._textarea = ""
+
+    def _add(self, name: str, value: str) -> None:
+        self.values.setdefault(name, set()).add(value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind == "file":
+                self.file_inputs.add(name)
+            elif kind == "password":
+                self.passwords.add(name)
+            elif kind not in ("checkbox", "radio") or "checked" in a:
+                self._add(name, a.get("value", ""))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self._add(self._select, a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = ""
+        elif tag == "textarea":
+            self._textarea = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            kept = self.values[self._textarea]
+            kept.add(data.lstrip("\n"))
+
+
+def form_values(html: str) -> FormValues:
+    parser = FormValues()
+    parser.feed(html)
+    return parser
+
+
+def problems_with(
+    client: Client, response: Any, data: dict[str, Any], expected: Expected, ok_status: int
+) -> list[str]:
+    """What is wrong with the page's answer; nothing when it is right."""
+    status = response.status_code
+    html = _html(response)
+    if (status >= 500 and status != 503) or TRACEBACK.search(html):
+        return [f"HTTP {status} or a traceback"]
+    location = response.get("Location", "")
+    if expected.sign_in:
+        if status == 302 and location.startswith("/login/"):
+            return []
+        return [f"not sent to sign in again (HTTP {status} {location})"]
+    if expected.shrug and status == ok_status:
+        return []
+    if status == 302 and location.startswith("/"):
+        # A form that says it on the page it goes back to (a message, or the
+        # payment's own page): that page is the answer.
+        html = _html(client.get(location))
+        if TRACEBACK.search(html):
+            return [f"a traceback after the redirect to {location}"]
+    found = []
+    if not any(escape(words) in html or words in html for words in expected.words):
+        found.append(f"none of {expected.words} on the page (HTTP {status} {location})")
+    if not ("Try again" in html or "<form" in html or "Go back" in html):
+        found.append("no way to try again")
+    if data and "<form" in html:
+        found += lost_values(html, data)
+    return found
+
+
+def _html(response: Any) -> str:
+    return "" if response.streaming else response.content.decode(errors="replace")
+
+
+def lost_values(html: str, data: dict[str, Any]) -> list[str]:
+    shown = form_values(html)
+    lost = []
+    for name, value in data.items():
+        if name in shown.passwords:
+            continue  # never sent back to the browser, on purpose
+        if isinstance(value, SimpleUploadedFile):
+            files_said = str(texts.FILES_NOT_SENT), str(texts.FILE_NOT_SENT)
+            if not any(escape(words) in html for words in files_said):
+                lost.append(f"the page does not say to choose {name} again")
+        elif str(value) not in shown.values.get(name, set()):
+            lost.append(f"{name}={value!r} not kept (shown: {shown.values.get(name)})")
+    return lost
+
+
+# ---------------------------------------------------------------------------
+# Injecting one fault
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Refusals:
+    """Connections to one endpoint refused at the `requests` adapter, counted."""
+
+    endpoint: str = ""
+    count: int = 0
+
+
+@pytest.fixture
+def refusals(monkeypatch: pytest.MonkeyPatch) -> Refusals:
+    refused = Refusals()
+    send = SandboxAdapter.send
+
+    def refusing(self: SandboxAdapter, request: requests.PreparedRequest, **kwargs: Any):
+        if refused.endpoint and (request.url or "").endswith(f"/{refused.endpoint}"):
+            refused.count += 1
+            raise requests.ConnectionError("[Errno 111] Connection refused", request=request)
+        return send(self, request, **kwargs)
+
+    monkeypatch.setattr(SandboxAdapter, "send", refusing)
+    return refused
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The single retry of a read waits a fraction of a second: not in this suite."""
+    monkeypatch.setattr("codego.transport.time.sleep", lambda seconds: None)
+
+
+def inject(endpoint: str, fault: str, refused: Refusals) -> None:
+    if fault == "connection-refused":
+        refused.endpoint = endpoint
+    else:
+        actions.set_fault(endpoint=endpoint, **FAULTS[fault])
+
+
+def lift(refused: Refusals) -> None:
+    refused.endpoint = ""
+    actions.clear_faults()
+
+
+def calls_to(endpoint: str, mark: int, fault: str, refused: Refusals) -> int:
+    if fault == "connection-refused":
+        return refused.count
+    return calls_since(mark).count(endpoint)
+
+
+# ---------------------------------------------------------------------------
+# The suite
+# ---------------------------------------------------------------------------
+
+
+def test_every_route_of_the_portal_is_visited_and_every_route_with_arguments_prepared():
+    for route in portal_routes():
+        pattern_args = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        assert not pattern_args or route in VISITS, route
+    assert set(VISITS) <= set(portal_routes()), set(VISITS) - set(portal_routes())
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(("route", "method"), cases(), ids=lambda v: v)
+def test_a_failing_bank_call_gets_a_clear_answer_with_a_retry(route, method, fault, refusals):
+    visit = VISITS.get(route, Visit())
+    world = new_world(visit)
+    mark = journal_mark()
+    response, _ = make_visit(route, method, visit, world)
+    ok_status = response.status_code
+    assert ok_status < 500, (route, method, ok_status)
+    called = calls_since(mark)
+
+    failures = []
+    for endpoint in dict.fromkeys(called):
+        world = new_world(visit)
+        mark = journal_mark()
+        inject(endpoint, fault, refusals)
+        try:
+            response, data = make_visit(route, method, visit, world)
+        finally:
+            tries = calls_to(endpoint, mark, fault, refusals)
+            lift(refusals)
+            refusals.count = 0
+        wrong = problems_with(
+            world.client, response, data, expect(visit, endpoint, fault), ok_status
+        )
+        # Reads may be asked again (the transport's one retry, a badge after its page);
+        # a write is sent as often as the visit sends it when the bank is well.
+        if not SPECS[endpoint].read_only and tries > called.count(endpoint):
+            wrong.append(f"{endpoint} called {tries} times, at most {called.count(endpoint)}")
+        if endpoint in MONEY_MOVING and tries != 1:
+            wrong.append(f"money-moving {endpoint} called {tries} times, not once")
+        failures += [f"{endpoint}: {what}" for what in wrong]
+    assert not failures, "\n".join(failures)
