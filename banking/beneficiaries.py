@@ -28,11 +28,12 @@ from schwifty.exceptions import (
     SchwiftyException,
 )
 
-from banking.pages import bank_page, fetch, form_problem, problem_text
+from banking.pages import bank_page, fetch, form_problem, outcome_unknown, problem_text
 from codego.client import get_client
 from codego.errors import CodegoError, SessionExpired
 from codego.types import Beneficiary
 from portal import session as portal_session
+from portal import texts
 from portal.pages import Company, render_page
 from portal.uploads import IMAGE_TYPES, MB, UploadField, limit_uploads
 
@@ -252,7 +253,9 @@ def beneficiary_delete(
         except SessionExpired:
             raise
         except CodegoError as error:
-            problem = problem_text(error)
+            # No answer: it may be deleted already; the list below tells.
+            problem = str(texts.FORM_OUTCOME_UNKNOWN) if outcome_unknown(error) else ""
+            problem = problem or problem_text(error)
         else:
             messages.success(request, _("The beneficiary was deleted."))
             return portal_session.redirect(request, reverse("banking:beneficiaries"))

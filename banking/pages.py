@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
-from codego.errors import ApiError, CodegoError, SessionExpired
+from codego.errors import ApiError, CodegoError, SessionExpired, UpstreamTimeout
 from portal import session as portal_session
 from portal import texts
 from portal.pages import Company, signed_in_view
@@ -56,11 +56,21 @@ def problem_text(error: CodegoError) -> str:
     return str(error.user_message)
 
 
+def outcome_unknown(error: CodegoError) -> bool:
+    """No answer, or one we could not read (HTTP 200 with garbage): it may have happened."""
+    return isinstance(error, UpstreamTimeout) or (
+        not isinstance(error, ApiError) and error.http_status == 200
+    )
+
+
 def form_problem(error: CodegoError, *, with_file: bool = False) -> str:
-    """Words for a form the bank did not take: its refusal, or "nothing was sent, try again"."""
+    """Words for a form the bank did not take: its refusal, "we don't know, check first"
+    when its answer never came, or "nothing was sent, try again"."""
     if isinstance(error, ApiError):
         return problem_text(error)
     logger.warning("bank call failed: %s", error)
+    if outcome_unknown(error):
+        return str(texts.FORM_OUTCOME_UNKNOWN)
     return str(texts.FILE_NOT_SENT if with_file else texts.FORM_NOT_SENT)
 
 

@@ -37,6 +37,7 @@ from banking.models import PendingPayment, new_key
 from banking.pages import (
     bank_page,
     form_problem,
+    outcome_unknown,
     problem_text,
     sign_in_again,
     transaction_url,
@@ -45,7 +46,7 @@ from banking.pages import (
 from banking.payment_forms import OtpForm, PaymentChoices, PaymentForm
 from codego import types as t
 from codego.client import get_client
-from codego.errors import ApiError, CodegoError, SessionExpired, UpstreamTimeout
+from codego.errors import ApiError, CodegoError, SessionExpired
 from onboarding.views import _mailbox_url
 from portal import session as portal_session
 from portal.pages import Company, render_page
@@ -80,13 +81,6 @@ def _own_payment(company: Company, **lookup: str) -> PendingPayment:
     if payment is None:
         raise Http404("no such payment")
     return payment
-
-
-def _outcome_unknown(error: CodegoError) -> bool:
-    """No answer, or one we could not read (HTTP 200 with garbage): it may have happened."""
-    return isinstance(error, UpstreamTimeout) or (
-        not isinstance(error, ApiError) and error.http_status == 200
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -302,11 +296,15 @@ def _send(
         payment.advance(State.SENDING, State.FAILED, message=error.user_message[:300])
         return _state_page(request, payment)
     except CodegoError as error:
-        if _outcome_unknown(error):
+        if outcome_unknown(error):
             payment.advance(State.SENDING, State.UNCERTAIN)
             return _state_page(request, payment, status=503)
         # Refused before the bank did anything (busy, down): the same payment may be retried.
         payment.advance(State.SENDING, back_to)
+        if back_to == State.AWAITING_OTP:
+            # No new code: the code page again, whose "Send a new code" is the retry.
+            messages.error(request, problem_text(error))
+            return _go(request, confirm_url(payment))
         return _state_page(request, payment, problem=problem_text(error), status=503)
     payment.advance(State.SENDING, State.AWAITING_OTP, unique_id=started.unique_id, otp_attempts=0)
     if back_to == State.AWAITING_OTP:
@@ -387,7 +385,7 @@ def _confirm(
         form.add_error("otp", words)
         return _code_page(request, payment, form)
     except CodegoError as error:
-        if _outcome_unknown(error):
+        if outcome_unknown(error):
             payment.advance(State.CONFIRMING, State.UNCERTAIN)
             return _go(request, review_url(payment))
         payment.advance(State.CONFIRMING, State.AWAITING_OTP)

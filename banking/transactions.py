@@ -30,6 +30,7 @@ from codego import types as t
 from codego.client import get_client
 from codego.errors import ApiError, CodegoError, SessionExpired, UpstreamTimeout
 from portal import session as portal_session
+from portal import texts
 from portal.pages import Company, render_page
 from portal.uploads import MAX_UPLOAD_BYTES, MB, UploadField, limit_uploads
 
@@ -239,6 +240,10 @@ def pay_again_url(request: HttpRequest, company: Company, trx: t.TransactionDeta
         return ""
     payees, _problem = fetch(lambda: session_beneficiaries(request, company))
     wanted_iban = compact_iban(trx.counterparty_iban)
+    if payees is None:
+        # The list is unavailable: the payment form looks the payee up by IBAN and name.
+        query = {"account": wanted_iban, "beneficiary_name": trx.beneficiary_name.strip()}
+        return f"{url}?{urlencode(query)}"
     name = trx.beneficiary_name.strip().lower()
     match = next(
         (p for p in payees or [] if wanted_iban and compact_iban(p.iban) == wanted_iban), None
@@ -261,6 +266,8 @@ def load_detail(
         context = {"problem": problem_text(error), "retry_url": request.get_full_path()}
         if request.method == "POST":
             context["retry_url"] = reverse("banking:transaction", args=[unique_id])
+            if request.FILES:  # a chosen file cannot come back with the page
+                context["problem"] = str(texts.FILE_NOT_SENT)
         return None, render_page(request, template, context, status=503)
     if trx is None or not (trx.unique_id or trx.trx_id):
         return None, render(request, NOT_FOUND_TEMPLATE, {}, status=404)
@@ -352,7 +359,11 @@ def transaction_document(request: HttpRequest, company: Company, unique_id: str)
                 ),
             )
         except ApiError as error:
-            form.add_error(None, error.user_message)
+            form.add_error(
+                None,
+                _("%(problem)s Your browser cannot keep the file: choose it again.")
+                % {"problem": error.user_message},
+            )
         except CodegoError as error:
             form.add_error(
                 None,

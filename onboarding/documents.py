@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from codego import types as t
 from codego.client import get_client
+from codego.errors import CodegoError, SessionExpired
 from portal import session as portal_session
 from portal import states, texts
 from portal.pages import Company, render_page, send_form, signed_in_view
@@ -107,12 +108,34 @@ def _refused_summary(form: CompanyDocumentsForm) -> str:
     return summary
 
 
+def _documents_not_sent(request: HttpRequest) -> HttpResponse:
+    """The bank failed before the files could be sent: the form again, asking for them again.
+
+    Which documents are still needed is unknown: those the form sent are asked for.
+    """
+    needed = [name for name in COMPANY_DOCUMENT_FIELDS if name in request.FILES]
+    needed = needed or list(COMPANY_DOCUMENT_FIELDS)
+    form = CompanyDocumentsForm(request.POST, request.FILES, needed=needed)
+    form.is_valid()
+    form.add_error(None, str(texts.FILES_NOT_SENT))
+    form.files_not_sent()
+    context = {"form": form, "documents": [], "needed": needed}
+    return render_page(request, COMPANY_TEMPLATE, context, fragment="form")
+
+
 @limit_uploads()
 @signed_in_view()
 @require_http_methods(["GET", "POST"])
 def company_documents(request: HttpRequest, company: Company) -> HttpResponse:
     client = get_client()
-    lines = company_document_states(client.get_company_document_status(company.credentials))
+    try:
+        lines = company_document_states(client.get_company_document_status(company.credentials))
+    except SessionExpired:
+        raise
+    except CodegoError:
+        if request.method != "POST":
+            raise
+        return _documents_not_sent(request)
     needed = [line.field for line in lines if line.needed]
     if request.method == "POST" and not needed:
         # Nothing is missing any more (another tab uploaded them): show the summary.
@@ -172,12 +195,32 @@ def _additional_items(status: t.CompanyStatus) -> list[AdditionalItem]:
     return items
 
 
+def _additional_not_sent(request: HttpRequest) -> HttpResponse:
+    """The bank failed before the file could be sent: the document's form again, with
+    its id, asking for the file again (the document's title is the bank's, unknown now)."""
+    unique_id = str(request.POST.get("unique_id", "")).strip()
+    form = AdditionalDocumentForm(request.POST, request.FILES, unique_id=unique_id)
+    form.is_valid()
+    form.add_error(None, str(texts.FILE_NOT_SENT))
+    form.files_not_sent()
+    document = t.AdditionalDocument(unique_id=unique_id)
+    item = AdditionalItem(document=document, state=states.of_step(document.status), form=form)
+    return render(request, ADDITIONAL_TEMPLATE, {"items": [item], "to_upload": [item]})
+
+
 @limit_uploads()
 @signed_in_view()
 @require_http_methods(["GET", "POST"])
 def additional_documents(request: HttpRequest, company: Company) -> HttpResponse:
     client = get_client()
-    items = _additional_items(client.get_company_status(company.credentials))
+    try:
+        items = _additional_items(client.get_company_status(company.credentials))
+    except SessionExpired:
+        raise
+    except CodegoError:
+        if request.method != "POST":
+            raise
+        return _additional_not_sent(request)
     to_upload = [item for item in items if item.form is not None]
     context: dict[str, Any] = {"items": items, "to_upload": to_upload}
 

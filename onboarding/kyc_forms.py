@@ -8,6 +8,7 @@ fields, dates, phone and zip formats) is refused here, before any upstream call.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from codego import reference
+from codego.errors import CodegoError, SessionExpired
 from codego.types import CompanyProfile, Director
+from portal import texts
 
 ZIP_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?")
 PHONE_SEPARATORS = re.compile(r"[\s().-]")
@@ -34,6 +37,7 @@ ADDRESS_PAIRS = (
 ACTUAL_FIELDS = tuple(actual for _registered, actual in ADDRESS_PAIRS)
 
 GENDERS = (("male", _("Male")), ("female", _("Female")))
+ChoiceList = list[tuple[str, str]]
 
 
 def _blank(label: str) -> list[tuple[str, str]]:
@@ -122,6 +126,37 @@ class KycForm(forms.Form):
     """Adds aria-invalid/aria-describedby for errors (Django does) and keeps order."""
 
     required_css_class = "required"
+    # A reference list the bank could not give while the form was sent.
+    bank_unavailable = False
+
+    def set_choices(self, names: tuple[str, ...], choices: Callable[[], ChoiceList]) -> None:
+        """Give the selects `names` a reference list's choices.
+
+        When the bank cannot give the list while a form is sent, each select
+        offers the value that was sent, so everything typed is shown again,
+        and the form says it was not sent. Without a form sent, there is
+        nothing to keep: the outage is the page's.
+        """
+        try:
+            found = choices()
+        except SessionExpired:
+            raise
+        except CodegoError:
+            if not self.is_bound:
+                raise
+            self.bank_unavailable = True
+            for name in names:
+                sent = str(self.data.get(name, ""))
+                self.fields[name].choices = [(sent, sent)] if sent else _blank("—")
+            return
+        for name in names:
+            self.fields[name].choices = found
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.bank_unavailable:
+            raise forms.ValidationError(str(texts.FORM_NOT_SENT), code="bank_unavailable")
+        return cleaned
 
 
 class CompanyDetailsForm(KycForm):
@@ -183,13 +218,13 @@ class CompanyDetailsForm(KycForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = country_choices()
-        for name in ("registration_country", "actual_country", "company_country"):
-            self.fields[name].choices = countries
-        self.fields["industry"].choices = industry_choices()
-        self.fields["no_employees"].choices = company_size_choices()
-        self.fields["company_type"].choices = legal_form_choices()
-        self.fields["phonecode"].choices = phone_code_choices()
+        self.set_choices(
+            ("registration_country", "actual_country", "company_country"), country_choices
+        )
+        self.set_choices(("industry",), industry_choices)
+        self.set_choices(("no_employees",), company_size_choices)
+        self.set_choices(("company_type",), legal_form_choices)
+        self.set_choices(("phonecode",), phone_code_choices)
         today = timezone.localdate()
         self.fields["date_of_incorporation"].widget.attrs["max"] = today.isoformat()
 
@@ -312,10 +347,8 @@ class DirectorForm(KycForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = country_choices()
-        self.fields["country"].choices = countries
-        self.fields["address_country"].choices = countries
-        self.fields["role"].choices = role_choices()
+        self.set_choices(("country", "address_country"), country_choices)
+        self.set_choices(("role",), role_choices)
         latest = _years_before(timezone.localdate(), ADULT_AGE)
         self.fields["dob"].widget.attrs["max"] = latest.isoformat()
 

@@ -136,6 +136,7 @@ OUTAGE_ERRORS = (
     RedisTimeoutError,
 )
 OUTAGE_RETRY_AFTER = 10  # seconds
+outage_logger = logging.getLogger("portal.outage")
 _OUTAGE_ATTRIBUTE = "portal_outage"
 
 
@@ -173,7 +174,7 @@ class OutageMiddleware:
         cause = getattr(request, _OUTAGE_ATTRIBUTE, None)
         if cause is None:
             return response
-        logger.warning("database or cache unavailable: %s", type(cause).__name__)
+        outage_logger.warning("database or cache unavailable: %s", type(cause).__name__)
         return service_unavailable(request)
 
 

@@ -7,7 +7,8 @@
 
 `signed_in_view` sends signed-out visitors to the login page (and back here
 afterwards) and, with `live=True`, companies that are not live yet to the KYC
-overview. `render_page` renders the whole page, or only its `content` partial
+overview; when the bank says the token expired, the same, after signing out.
+`render_page` renders the whole page, or only its `content` partial
 (django-template-partials) when htmx asks for it. `send_form` makes the bank
 call of a valid form and, when the bank refuses or fails, puts the reason on
 the form, which is then shown again with everything typed.
@@ -77,11 +78,23 @@ def signed_in_view(
             if live and not company.is_live:
                 return portal_session.redirect(request, reverse("onboarding:overview"))
             request.company = company  # type: ignore[attr-defined]
-            return view(request, company, *args, **kwargs)
+            try:
+                return view(request, company, *args, **kwargs)
+            except SessionExpired:
+                return _sign_in_again(request)
 
         return wrapper
 
     return decorator
+
+
+def _sign_in_again(request: HttpRequest) -> HttpResponse:
+    """The bank dropped the token: sign in again, then back to this page (for a form,
+    to the page it was sent from)."""
+    portal_session.end_expired(request)
+    back = request.get_full_path() if request.method == "GET" else request.headers.get("Referer")
+    next_url = portal_session.safe_next(request, back)
+    return portal_session.redirect(request, portal_session.login_url(next_url))
 
 
 def wants_fragment(request: HttpRequest) -> bool:

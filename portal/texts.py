@@ -16,6 +16,12 @@ FORM_NOT_SENT = _(
     "The bank is unavailable right now, so nothing was sent. "
     "What you typed is kept: check it and send it again."
 )
+# A form the bank got but did not answer in time (or answered unreadably): it may
+# have done it, so "send it again" could do it twice.
+FORM_OUTCOME_UNKNOWN = _(
+    "The bank did not answer in time, so we don't know whether it did this. "
+    "Check before you send it again, so it is not done twice."
+)
 # The same for a form with files: browsers cannot put a chosen file back.
 FILES_NOT_SENT = _(
     "The bank is unavailable right now, so nothing was sent. Your browser cannot keep "

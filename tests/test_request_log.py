@@ -7,10 +7,13 @@ import re
 
 import pytest
 
-from sandbox.models import JournalEntry
-from tests.conftest import create_company, portal_sign_in
+from banking.models import PendingPayment
+from sandbox.models import JournalEntry, WebToken
+from tests.conftest import create_company, latest_code, portal_sign_in
 
 pytestmark = pytest.mark.django_db
+
+PASSWORD = "Secret-pass-1"  # create_company's
 
 LINE = re.compile(
     r"^request rid=(?P<rid>\S+) method=(?P<method>\S+) path=(?P<path>\S+) status=(?P<status>\d+) "
@@ -71,3 +74,44 @@ def test_html_is_compressed_for_browsers_that_accept_it(client):
     response = client.get("/login/", headers={"Accept-Encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_whole_working_session_logs_no_password_code_token_or_iban(client, caplog):
+    """Sign in, add a payee, pay it with the emailed code, search by IBAN: every log
+    line of every logger is read, and none holds a secret or an account number."""
+    company = create_company()
+    own_iban = company.ibans.get()
+    payee_iban = "DE89370400440532013000"
+    with caplog.at_level(logging.DEBUG):
+        portal_sign_in(client, company.email)
+        login_code = latest_code(company.email)
+        client.post(
+            "/beneficiaries/new/",
+            {"type": "business", "account": payee_iban, "company_name": "Contoso GmbH"},
+        )
+        payee = company.beneficiaries.get()
+        page = client.get("/payments/new/").content.decode()
+        key = re.search(r'name="payment_key" value="([^"]+)"', page).group(1)
+        review = client.post(
+            "/payments/new/",
+            {
+                "payment_key": key,
+                "iban_id": str(own_iban.pk),
+                "beneficiaries_id": str(payee.pk),
+                "amount": "12.00",
+                "payment_option": "sepa",
+                "reason_payment": "Invoice 7",
+            },
+        )
+        confirm = client.post(review["Location"])
+        payment_code = latest_code(company.email)
+        client.post(confirm["Location"], {"otp": payment_code})
+        client.get(f"/transactions/?search={payee_iban}")
+
+    assert PendingPayment.objects.get().state == PendingPayment.State.DONE
+    tokens = list(WebToken.objects.values_list("token", flat=True))
+    secrets = [PASSWORD, login_code, payment_code, payee_iban, own_iban.iban, *tokens]
+    logged = caplog.text + "\n".join(record.getMessage() for record in caplog.records)
+    assert caplog.records
+    for secret in secrets:
+        assert secret not in logged

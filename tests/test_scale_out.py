@@ -138,29 +138,46 @@ def _server_env(static_root: Path, port: int, upstream: str, **extra: str) -> di
     return env
 
 
-@pytest.fixture
-def servers(transactional_db, static_root: Path, tmp_path: Path) -> Iterator[Servers]:
-    """The simulator (one worker) and the portal (two workers) as production runs them."""
-    bank.ensure_plans()  # a flush of an earlier test removed them
+@contextmanager
+def production(
+    static_root: Path, workdir: Path, *, workers: int = 2, **portal_extra: str
+) -> Iterator[Servers]:
+    """The simulator (one worker) and the portal (`workers` workers) as production runs
+    them; `portal_extra` changes the portal's environment only."""
     bank_port, portal_port = free_port(), free_port()
+    # A bank that takes 30 ms to answer keeps each portal request busy for as long.
     simulator = _server_env(
-        static_root, bank_port, "sandbox:", WEB_CONCURRENCY="1", GUNICORN_THREADS="8"
+        static_root,
+        bank_port,
+        "sandbox:",
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="8",
+        SANDBOX_LATENCY_MS="30",
     )
     # Two threads and two connections per worker: concurrent requests reach both workers.
     portal = _server_env(
         static_root,
         portal_port,
         f"http://127.0.0.1:{bank_port}/sandbox/api",
-        WEB_CONCURRENCY="2",
+        WEB_CONCURRENCY=str(workers),
         GUNICORN_THREADS="2",
         GUNICORN_CMD_ARGS=f"{ACCESS_LOG} --worker-connections 2",
+        **portal_extra,
     )
-    with gunicorn(simulator, tmp_path / "simulator.log"), gunicorn(portal, tmp_path / "portal.log"):
-        yield Servers(portal=f"http://127.0.0.1:{portal_port}", log=tmp_path / "portal.log")
+    log = workdir / "portal.log"
+    with gunicorn(simulator, workdir / "simulator.log"), gunicorn(portal, log):
+        yield Servers(portal=f"http://127.0.0.1:{portal_port}", log=log)
+
+
+@pytest.fixture
+def servers(transactional_db, static_root: Path, tmp_path: Path) -> Iterator[Servers]:
+    with production(static_root, tmp_path) as running:
+        yield running
 
 
 def company_for_servers(email: str) -> Company:
     """A live company whose password the servers' (production) hasher can check."""
+    bank.ensure_plans()  # a flush of an earlier test removed them
     company = create_company(email)
     # Few iterations: the password is checked on every sign-in of the test.
     company.password_hash = PBKDF2PasswordHasher().encode(PASSWORD, "saltsalt", iterations=1000)
@@ -246,7 +263,6 @@ def test_250_page_calls_in_10_seconds_on_two_workers_reach_the_bank_at_most_200_
     # Sign-ins and 250 page views do not fit in 200 calls: some are turned away, clearly.
     assert busy
     assert all(BUSY in a.text and "Traceback" not in a.text for a in busy)
-    print("DIAG", took, len(busy), most_calls_in_any_window(10), JournalEntry.objects.count())
     assert most_calls_in_any_window(10) <= RATE_LIMIT
     # The portal held back, so the bank never had to refuse.
     assert not JournalEntry.objects.filter(http_status=429).exists()
@@ -360,6 +376,8 @@ class Relay:
 
     def cut(self) -> None:
         if self.listener is not None:
+            with suppress(OSError):
+                self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
             self.listener.close()
             self.listener = None
         for sock in list(self.open):
@@ -387,15 +405,6 @@ class Relay:
             sink.shutdown(socket.SHUT_WR)
 
 
-@contextmanager
-def portal_alone(static_root: Path, log: Path, **extra: str) -> Iterator[str]:
-    """The portal with the simulator in-process, on the given database and cache."""
-    port = free_port()
-    env = _server_env(static_root, port, "sandbox:", WEB_CONCURRENCY="1", **extra)
-    with gunicorn(env, log):
-        yield f"http://127.0.0.1:{port}"
-
-
 def assert_outage_page(answer: requests.Response) -> None:
     assert answer.status_code == 503
     assert UNAVAILABLE in answer.text
@@ -408,16 +417,12 @@ def assert_outage_page(answer: requests.Response) -> None:
 def test_pages_answer_503_while_redis_is_stopped_and_work_again_when_it_is_back(
     transactional_db, static_root, tmp_path
 ):
-    bank.ensure_plans()
     email = company_for_servers("redis@acme.test").email
     redis_port = free_port()
     with ExitStack() as stack:
         redis = stack.enter_context(redis_server(redis_port))
-        base = stack.enter_context(
-            portal_alone(
-                static_root, tmp_path / "portal.log", CACHE_URL=f"redis://127.0.0.1:{redis_port}/0"
-            )
-        )
+        cache_url = f"redis://127.0.0.1:{redis_port}/0"
+        base = stack.enter_context(production(static_root, tmp_path, CACHE_URL=cache_url)).portal
         browser = sign_in_over_http(base, email)
         assert browser.get(f"{base}/dashboard/", timeout=10).status_code == 200
 
@@ -439,17 +444,24 @@ def test_pages_answer_503_while_redis_is_stopped_and_work_again_when_it_is_back(
 def test_pages_answer_503_while_postgresql_is_unreachable_and_work_again_when_it_is_back(
     transactional_db, static_root, tmp_path
 ):
-    bank.ensure_plans()
+    """The portal's database goes away (the bank's stays up). A relay in front of
+    PostgreSQL is cut and restored: stopping the shared server would take the other
+    test worker's database down with it."""
     email = company_for_servers("postgres@acme.test").email
     relay = Relay(int(connection.settings_dict["PORT"]))
     try:
-        with portal_alone(
-            static_root, tmp_path / "portal.log", DATABASE_URL=_database_url(relay.port)
-        ) as base:
+        with production(static_root, tmp_path, DATABASE_URL=_database_url(relay.port)) as running:
+            base = running.portal
             browser = sign_in_over_http(base, email)
             assert browser.get(f"{base}/dashboard/", timeout=10).status_code == 200
 
             relay.cut()
+            # A sign-in must save its new session.
+            visitor = new_browser(base)
+            answer = post_form(visitor, f"{base}/login/", {"email": email, "password": PASSWORD})
+            assert_outage_page(answer)
+            # A session the cache no longer holds must be read from the database.
+            cache.clear()
             for path in ("/dashboard/", "/accounts/"):
                 assert_outage_page(browser.get(f"{base}{path}", timeout=10))
 
