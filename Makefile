@@ -55,8 +55,10 @@ test: install-dev chromium lint
 	$(PY) -m pytest
 
 # The whole suite again on a real PostgreSQL and Redis (Debian packages, loopback).
+# Two xdist workers, each with its own test database and Redis database, keep CI
+# (`make test`, then this) under 20 minutes on two cores.
 test-services: install-dev chromium
-	scripts/with-services.sh $(PY) -m pytest -q
+	scripts/with-services.sh $(PY) -m pytest -q -n 2
 
 # Load test: 50 companies on `make serve` (locust, headless, bounded, loopback only).
 load: install-dev

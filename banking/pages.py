@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
+from codego.endpoints import SPECS
 from codego.errors import ApiError, CodegoError, SessionExpired, UpstreamTimeout
 from portal import session as portal_session
 from portal import texts
@@ -57,7 +58,11 @@ def problem_text(error: CodegoError) -> str:
 
 
 def outcome_unknown(error: CodegoError) -> bool:
-    """No answer, or one we could not read (HTTP 200 with garbage): it may have happened."""
+    """A write got no answer, or one we could not read (HTTP 200 with garbage): it may
+    have happened. A read that failed so changed nothing."""
+    spec = SPECS.get(error.endpoint)
+    if spec is not None and spec.read_only:
+        return False
     return isinstance(error, UpstreamTimeout) or (
         not isinstance(error, ApiError) and error.http_status == 200
     )

@@ -14,8 +14,9 @@ back, or a client redirect after success.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -39,6 +40,8 @@ from .document_forms import (
     AdditionalDocumentForm,
     CompanyDocumentsForm,
 )
+
+T = TypeVar("T")
 
 COMPANY_TEMPLATE = "onboarding/documents/company_documents.html"
 ADDITIONAL_TEMPLATE = "onboarding/documents/additional_documents.html"
@@ -108,6 +111,22 @@ def _refused_summary(form: CompanyDocumentsForm) -> str:
     return summary
 
 
+def _read_first(
+    request: HttpRequest, read: Callable[[], T], not_sent: Callable[[HttpRequest], HttpResponse]
+) -> T | HttpResponse:
+    """The page's read before an upload; when the bank fails it while files are sent,
+    `not_sent` answers (the form again, asking for the files again). Without files
+    sent, the outage is the page's (the middleware's 503 page)."""
+    try:
+        return read()
+    except SessionExpired:
+        raise
+    except CodegoError:
+        if request.method != "POST":
+            raise
+        return not_sent(request)
+
+
 def _documents_not_sent(request: HttpRequest) -> HttpResponse:
     """The bank failed before the files could be sent: the form again, asking for them again.
 
@@ -128,14 +147,13 @@ def _documents_not_sent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def company_documents(request: HttpRequest, company: Company) -> HttpResponse:
     client = get_client()
-    try:
-        lines = company_document_states(client.get_company_document_status(company.credentials))
-    except SessionExpired:
-        raise
-    except CodegoError:
-        if request.method != "POST":
-            raise
-        return _documents_not_sent(request)
+    lines = _read_first(
+        request,
+        lambda: company_document_states(client.get_company_document_status(company.credentials)),
+        _documents_not_sent,
+    )
+    if isinstance(lines, HttpResponse):
+        return lines
     needed = [line.field for line in lines if line.needed]
     if request.method == "POST" and not needed:
         # Nothing is missing any more (another tab uploaded them): show the summary.
@@ -213,14 +231,13 @@ def _additional_not_sent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def additional_documents(request: HttpRequest, company: Company) -> HttpResponse:
     client = get_client()
-    try:
-        items = _additional_items(client.get_company_status(company.credentials))
-    except SessionExpired:
-        raise
-    except CodegoError:
-        if request.method != "POST":
-            raise
-        return _additional_not_sent(request)
+    items = _read_first(
+        request,
+        lambda: _additional_items(client.get_company_status(company.credentials)),
+        _additional_not_sent,
+    )
+    if isinstance(items, HttpResponse):
+        return items
     to_upload = [item for item in items if item.form is not None]
     context: dict[str, Any] = {"items": items, "to_upload": to_upload}
 

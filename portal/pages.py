@@ -24,8 +24,10 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from codego.errors import ApiError, CodegoError, SessionExpired
@@ -111,9 +113,19 @@ def render_page(
     fragment: str = "content",
     status: int = 200,
 ) -> HttpResponse:
-    """The whole page, or only its `fragment` partial for an htmx request."""
-    name = f"{template}#{fragment}" if wants_fragment(request) else template
-    return render(request, name, dict(context or {}), status=status)
+    """The whole page, or only its `fragment` partial for an htmx request.
+
+    A fragment carries the request's queued messages along (an out-of-band swap
+    of #messages), so a swap shows them at once, as the next full page would.
+    """
+    if not wants_fragment(request):
+        return render(request, template, dict(context or {}), status=status)
+    response = render(request, f"{template}#{fragment}", dict(context or {}), status=status)
+    queued = messages.get_messages(request)
+    if queued:
+        oob = {"messages": queued, "oob": True}
+        response.content += render_to_string("includes/messages.html", oob, request).encode()
+    return response
 
 
 def field_named_in(message: str, form: forms.Form) -> str | None:

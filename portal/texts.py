@@ -19,8 +19,8 @@ FORM_NOT_SENT = _(
 # A form the bank got but did not answer in time (or answered unreadably): it may
 # have done it, so "send it again" could do it twice.
 FORM_OUTCOME_UNKNOWN = _(
-    "The bank did not answer in time, so we don't know whether it did this. "
-    "Check before you send it again, so it is not done twice."
+    "The bank is unavailable right now and its answer did not reach us, so we don't "
+    "know whether it did this. Check before you send it again, so it is not done twice."
 )
 # The same for a form with files: browsers cannot put a chosen file back.
 FILES_NOT_SENT = _(

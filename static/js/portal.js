@@ -90,3 +90,44 @@
     }
   });
 })();
+
+/* Toasts: success and info messages float at the corner and leave by themselves
+   (or by their button); without scripts they stay at the top of the page. */
+(function () {
+  "use strict";
+  var TOAST_SECONDS = 8;
+
+  var stack = function () {
+    var found = document.getElementById("toasts");
+    if (!found) {
+      found = document.createElement("div");
+      found.id = "toasts";
+      found.className = "toasts";
+      document.body.appendChild(found);
+    }
+    return found;
+  };
+
+  var raise = function (root) {
+    var region = document.getElementById("messages");
+    var label = (region && region.dataset.dismissLabel) || "Dismiss";
+    root.querySelectorAll(".messages [data-toast]").forEach(function (message) {
+      message.removeAttribute("data-toast");
+      message.classList.add("toast");
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "toast-close";
+      close.setAttribute("aria-label", label);
+      close.textContent = "\u00d7";
+      var leave = function () { if (message.parentNode) { message.parentNode.removeChild(message); } };
+      close.addEventListener("click", leave);
+      message.appendChild(close);
+      stack().appendChild(message);
+      window.setTimeout(leave, TOAST_SECONDS * 1000);
+    });
+  };
+
+  raise(document);
+  document.body.addEventListener("htmx:oobAfterSwap", function () { raise(document); });
+  document.body.addEventListener("htmx:afterSwap", function () { raise(document); });
+})();

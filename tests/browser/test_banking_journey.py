@@ -69,6 +69,10 @@ def test_a_customer_adds_a_beneficiary_and_pays_it_with_the_emailed_code(
     page.get_by_role("button", name="Add the beneficiary").click()
 
     expect(page).to_have_url(url("/payments/new/"))
+    toast = page.locator(".toasts .message-success")
+    expect(toast).to_contain_text("Contoso GmbH is now a beneficiary.")
+    toast.get_by_role("button", name="Dismiss").click()
+    expect(toast).to_have_count(0)
     expect(page.locator("#id_beneficiaries_id")).to_have_value(re.compile(r"\d+"))
     page.get_by_label("Amount in EUR").fill("1,5")
     page.get_by_label("Payment reference").fill("Invoice 2026-114")
@@ -134,6 +138,8 @@ def test_the_payment_works_without_javascript(portal, new_context, check_page):
     page.get_by_label("IBAN").fill("BE71 0961 2345 6769")
     page.get_by_role("button", name="Add the beneficiary").click()
     expect(page).to_have_url(url("/beneficiaries/"))
+    # Without scripts the message stays at the top of the page.
+    expect(page.locator("#messages .message-success")).to_contain_text("Fabrikam NV is now")
     check_page(page, "banking-nojs-beneficiaries")
     page.get_by_role("link", name="Pay Fabrikam NV").click()
     page.get_by_label("Amount in EUR").fill("10")
