@@ -37,6 +37,7 @@ os.environ.update(
         "SANDBOX_TOKEN_TTL": "3600",
         "CODEGO_LOG_LEVEL": "WARNING",
         "SANDBOX_LOG_LEVEL": "WARNING",
+        "PORTAL_LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",
     }
@@ -50,10 +51,26 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.forms import read_form  # noqa: E402
 from sandbox import demo  # noqa: E402
-from sandbox.models import JournalEntry, Mail  # noqa: E402
+from sandbox.models import JournalEntry, Mail, Transaction  # noqa: E402
 
-LIVE_PAGES = ["/dashboard/", "/crypto/", "/crypto/btc/"]
+LIVE_PAGES = [
+    "/dashboard/",
+    "/accounts/",
+    "/accounts/new/",
+    "/beneficiaries/",
+    "/beneficiaries/new/",
+    "/payments/new/",
+    "/transactions/",
+    "/statements/",
+    "/statements/print/",
+    "/notifications/",
+    "/profile/",
+    "/cards/",
+    "/crypto/",
+    "/crypto/btc/",
+]
 ONBOARDING_PAGES = [
     "/onboarding/",
     "/onboarding/company/",
@@ -93,6 +110,29 @@ def measure(client: Client, path: str, repeat: int) -> tuple[Counter, Counter, l
     return cold, warm, timings
 
 
+def money_pages(client: Client, email: str) -> list[str]:
+    """A transaction's detail and receipt, and the review of a payment drafted now."""
+    trx = Transaction.objects.filter(iban__company__email=email).order_by("-id").first()
+    form = read_form(client.get("/payments/new/").content.decode(), "/payments/new/")
+    review = client.post(
+        "/payments/new/",
+        {
+            **form.fields,
+            "iban_id": form.options["iban_id"][0],
+            "beneficiaries_id": form.options["beneficiaries_id"][0],
+            "amount": "10.00",
+            "payment_option": "sepa",
+            "reason_payment": "Bench",
+        },
+    )
+    assert review.status_code == 302, review.content[:500]
+    return [
+        f"/transactions/{trx.unique_id}/",
+        f"/transactions/{trx.unique_id}/receipt/",
+        review["Location"],
+    ]
+
+
 def describe(calls: Counter) -> str:
     return ", ".join(
         f"{name} x{count}" if count > 1 else name for name, count in sorted(calls.items())
@@ -121,12 +161,15 @@ def main() -> None:
         client = Client()
         if login:
             sign_in(client, *login)
+        if pages is LIVE_PAGES:
+            pages = [*pages, *money_pages(client, "pages@codego.test")]
         for path in pages:
             cache.clear()  # cold reference data for the first render of each page
             cold, warm, timings = measure(client, path, repeat)
             p95 = statistics.quantiles(timings, n=20)[-1]
+            label = re.sub(r"/(transactions|payments)/[^/]+/", r"/\1/<id>/", path)
             print(
-                f"{path:<36} {sum(cold.values()):>10} {sum(warm.values()):>10} "
+                f"{label:<36} {sum(cold.values()):>10} {sum(warm.values()):>10} "
                 f"{statistics.median(timings):>10.1f} {p95:>8.1f}"
             )
             print(f"{'':<4}warm: {describe(warm) or '-'}")

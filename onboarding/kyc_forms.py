@@ -147,7 +147,9 @@ class KycForm(forms.Form):
             self.bank_unavailable = True
             for name in names:
                 sent = str(self.data.get(name, ""))
-                self.fields[name].choices = [(sent, sent)] if sent else _blank("—")
+                # The list's names are the bank's: a number (a country id) says nothing.
+                label = str(_("Your choice, kept")) if sent.isdigit() else sent
+                self.fields[name].choices = [(sent, label)] if sent else _blank("—")
             return
         for name in names:
             self.fields[name].choices = found
