@@ -9,8 +9,10 @@
 # the directory when the command ends, whether it passed or not.
 set -euo pipefail
 
-PG_PORT="${SERVICES_PG_PORT:-55432}"
-REDIS_PORT="${SERVICES_REDIS_PORT:-56379}"
+# Free loopback ports unless told: two runs at once (or a leftover server) never collide.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PG_PORT="${SERVICES_PG_PORT:-$(free_port)}"
+REDIS_PORT="${SERVICES_REDIS_PORT:-$(free_port)}"
 SERVICE_USER="${SERVICES_USER:-portal-services}"
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

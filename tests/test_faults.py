@@ -791,3 +791,50 @@ def test_a_failing_bank_call_gets_a_clear_answer_with_a_retry(route, method, fau
             wrong.append(f"money-moving {endpoint} called {tries} times, not once")
         failures += [f"{endpoint}: {what}" for what in wrong]
     assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------
+# What the suite found, said once more in plain cases
+# ---------------------------------------------------------------------------
+
+
+def _run(route: str, method: str, endpoint: str, fault: str, refused: Refusals) -> Any:
+    visit = VISITS.get(route, Visit())
+    world = new_world(visit)
+    inject(endpoint, fault, refused)
+    response, _data = make_visit(route, method, visit, world)
+    lift(refused)
+    return world, response
+
+
+def test_a_new_code_the_bank_could_not_send_leaves_the_payment_waiting_for_its_code(refusals):
+    world, response = _run("banking:payment-resend", "post", "iban_sendmoney", "http-500", refusals)
+    payment = PendingPayment.objects.get(user_id=world.company.user_id)
+    assert payment.state == PendingPayment.State.AWAITING_OTP
+    assert response["Location"] == f"/payments/{payment.unique_id}/confirm/"
+    page = world.client.get(response["Location"]).content.decode()
+    assert escape(str(errors.UpstreamUnavailable.user_message)) in page
+    assert 'name="otp"' in page
+
+
+def test_an_account_the_bank_may_have_opened_is_not_said_to_be_unsent(refusals):
+    _world, response = _run("banking:account-new", "post", "createIban", "timeout", refusals)
+    page = response.content.decode()
+    assert escape(str(texts.FORM_OUTCOME_UNKNOWN)) in page
+    assert escape(str(texts.FORM_NOT_SENT)) not in page
+    assert 'value="Payroll"' in page
+
+
+def test_the_company_form_keeps_every_choice_when_the_country_list_is_down(refusals):
+    _world, response = _run("onboarding:company", "post", "getCountriesList", "http-500", refusals)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert escape(str(texts.FORM_NOT_SENT)) in page
+    assert '<option value="11" selected>Your choice, kept</option>' in page
+    assert 'value="Rue de la Loi 16"' in page
+    assert not JournalEntry.objects.filter(endpoint="updatecompanydetails").exists()
+
+
+def test_a_token_refused_on_a_crypto_page_signs_in_again_and_comes_back(refusals):
+    _world, response = _run("crypto:overview", "get", "getAllwallet", "status-minus-1", refusals)
+    assert response["Location"] == "/login/?next=%2Fcrypto%2F"

@@ -24,4 +24,3 @@ def test_an_htmx_fragment_carries_the_queued_messages_out_of_band(signed_in, com
     assert 'id="messages"' in html
     assert 'hx-swap-oob="true"' in html
     assert "The beneficiary was deleted." in html
-    assert "data-toast" in html

@@ -211,10 +211,18 @@ def sign_in_over_http(base: str, email: str) -> requests.Session:
 
 
 def workers_that_served(log: Path, answers: list[requests.Response]) -> set[str]:
-    """The pids of the workers that answered `answers` (from the access log)."""
-    found = re.findall(r"pid=<?(\d+)>? rid=(\S+)", log.read_text())
-    by_request = {rid: pid for pid, rid in found}
-    return {by_request[a.headers["X-Request-ID"]] for a in answers}
+    """The pids of the workers that answered `answers` (from the access log, which
+    gunicorn writes just after the answer is sent)."""
+    wanted = {answer.headers["X-Request-ID"] for answer in answers}
+    deadline = time.monotonic() + 5
+    while True:
+        found = re.findall(r"pid=<?(\d+)>? rid=(\S+)", log.read_text())
+        by_request = {rid: pid for pid, rid in found if rid in wanted}
+        if len(by_request) == len(wanted) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(by_request) == len(wanted), "answers missing from the access log"
+    return set(by_request.values())
 
 
 def most_calls_in_any_window(seconds: float) -> int:

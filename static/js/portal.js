@@ -111,8 +111,7 @@
   var raise = function (root) {
     var region = document.getElementById("messages");
     var label = (region && region.dataset.dismissLabel) || "Dismiss";
-    root.querySelectorAll(".messages [data-toast]").forEach(function (message) {
-      message.removeAttribute("data-toast");
+    root.querySelectorAll("#messages .message-success, #messages .message-info").forEach(function (message) {
       message.classList.add("toast");
       var close = document.createElement("button");
       close.type = "button";
