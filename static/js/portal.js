@@ -92,7 +92,8 @@
 })();
 
 /* Toasts: success and info messages float at the corner and leave by themselves
-   (or by their button); without scripts they stay at the top of the page. */
+   (or by their button); without scripts they stay at the top of the page. The
+   original stays in #messages, hidden, so the page's text does not change. */
 (function () {
   "use strict";
   var TOAST_SECONDS = 8;
@@ -103,30 +104,35 @@
       found = document.createElement("div");
       found.id = "toasts";
       found.className = "toasts";
+      found.setAttribute("role", "status");
+      found.setAttribute("aria-live", "polite");
       document.body.appendChild(found);
     }
     return found;
   };
 
-  var raise = function (root) {
+  var raise = function () {
     var region = document.getElementById("messages");
-    var label = (region && region.dataset.dismissLabel) || "Dismiss";
-    root.querySelectorAll("#messages .message-success, #messages .message-info").forEach(function (message) {
-      message.classList.add("toast");
+    if (!region) { return; }
+    var label = region.dataset.dismissLabel || "Dismiss";
+    region.querySelectorAll(".message-success:not([hidden]), .message-info:not([hidden])").forEach(function (message) {
+      var toast = message.cloneNode(true);
+      message.hidden = true;
+      toast.removeAttribute("role"); // the stack is the live region
       var close = document.createElement("button");
       close.type = "button";
       close.className = "toast-close";
       close.setAttribute("aria-label", label);
       close.textContent = "\u00d7";
-      var leave = function () { if (message.parentNode) { message.parentNode.removeChild(message); } };
+      var leave = function () { if (toast.parentNode) { toast.parentNode.removeChild(toast); } };
       close.addEventListener("click", leave);
-      message.appendChild(close);
-      stack().appendChild(message);
+      toast.appendChild(close);
+      stack().appendChild(toast);
       window.setTimeout(leave, TOAST_SECONDS * 1000);
     });
   };
 
-  raise(document);
-  document.body.addEventListener("htmx:oobAfterSwap", function () { raise(document); });
-  document.body.addEventListener("htmx:afterSwap", function () { raise(document); });
+  raise();
+  document.body.addEventListener("htmx:oobAfterSwap", raise);
+  document.body.addEventListener("htmx:afterSwap", raise);
 })();

@@ -52,7 +52,9 @@ def test_a_customer_finds_a_payment_documents_it_and_prints_papers(
     upload.write_bytes(PDF_BYTES)
     page.get_by_label("Supporting document").set_input_files(upload)
     page.get_by_role("button", name="Upload").click()
-    expect(page.get_by_text("Your document was sent to the bank")).to_be_visible()
+    expect(
+        page.locator(".message-success:visible", has_text="Your document was sent")
+    ).to_be_visible()
     assert Transaction.objects.get(reason_payment="Hardware order").is_upload_document == 2
     check_page(page, f"{tag}-transaction-documented")
 
@@ -70,7 +72,9 @@ def test_a_customer_finds_a_payment_documents_it_and_prints_papers(
     page.goto(f"{portal}/statements/")
     check_page(page, f"{tag}-statements")
     page.get_by_role("button", name="Email me the statement").click()
-    expect(page.get_by_text("The bank is emailing the statement")).to_be_visible()
+    expect(
+        page.locator(".message-success:visible", has_text="The bank is emailing the statement")
+    ).to_be_visible()
     assert Mail.objects.filter(to=email, kind="statement").exists()
     page.get_by_role("button", name="Printable statement").click()
     expect(page).to_have_url(url("/statements/print/"))

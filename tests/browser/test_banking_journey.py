@@ -111,7 +111,7 @@ def test_accounts_open_and_the_dashboard_narrows_to_one_of_them(portal, new_cont
     page.get_by_label("Name of the account").fill("Payroll")
     page.get_by_role("button", name="Open the account").click()
     expect(page).to_have_url(url("/accounts/"))
-    expect(page.get_by_text("Your new account Payroll is open.")).to_be_visible()
+    expect(page.locator(".toasts", has_text="Your new account Payroll is open.")).to_be_visible()
     expect(page.get_by_role("button", name="Copy the IBAN of Payroll")).to_be_visible()
     check_page(page, "banking-accounts")
 
