@@ -51,8 +51,9 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Two xdist workers, one per core; browser tests included.
 test: install-dev chromium lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # The whole suite again on a real PostgreSQL and Redis (Debian packages, loopback).
 # Two xdist workers, each with its own test database and Redis database, keep CI
@@ -60,9 +61,10 @@ test: install-dev chromium lint
 test-services: install-dev chromium
 	scripts/with-services.sh $(PY) -m pytest -q -n 2
 
-# Load test: 50 companies on `make serve` (locust, headless, bounded, loopback only).
+# Load test: 50 companies on the production server (gunicorn, PostgreSQL, Redis;
+# locust, headless, bounded, loopback only).
 load: install-dev
-	$(PY) bench/load.py
+	scripts/with-services.sh $(PY) bench/load.py
 
 bench: install
 	$(PY) bench/upstream_calls.py

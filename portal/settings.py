@@ -276,5 +276,7 @@ SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
 SANDBOX_SETTLE_SECONDS = env.int("SANDBOX_SETTLE_SECONDS", default=30)
 # Requests per 10 s per credential before HTTP 429, as the real API documents.
 SANDBOX_RATE_LIMIT = env.int("SANDBOX_RATE_LIMIT", default=200)
+# Journal entries kept (the console shows the newest); a load test keeps them all.
+SANDBOX_JOURNAL_KEEP = env.int("SANDBOX_JOURNAL_KEEP", default=500)
 # Where the simulator's emails point (plan accept link).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

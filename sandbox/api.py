@@ -34,7 +34,6 @@ from sandbox.models import Company, Fault, JournalEntry, WebToken
 logger = logging.getLogger("sandbox")
 
 RATE_LIMIT_WINDOW = 10  # seconds; the limit itself is settings.SANDBOX_RATE_LIMIT
-JOURNAL_KEEP = 500
 FAULT_RETRY_AFTER = 2  # seconds an injected HTTP 429 asks the client to wait
 # What an injected business answer says when staff gave no message.
 FAULT_MESSAGES = {
@@ -218,7 +217,7 @@ def _journal(name: str, call: Call | None, status: int, outcome: str, started: f
         milliseconds=int((time.monotonic() - started) * 1000),
     )
     if random.random() < 0.02:  # trim now and then, not on every call
-        keep = JournalEntry.objects.values_list("id", flat=True)[:JOURNAL_KEEP]
+        keep = JournalEntry.objects.values_list("id", flat=True)[: settings.SANDBOX_JOURNAL_KEEP]
         JournalEntry.objects.exclude(id__in=list(keep)).delete()
 
 
