@@ -20,3 +20,13 @@ errorlog = "-"
 # No query string in the access log: reset links and filters stay out of it.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'
 forwarded_allow_ips = "127.0.0.1"
+
+
+def on_starting(server: object) -> None:
+    """Run Django's system checks before any worker starts: a missing static
+    manifest (portal.E001) or a bad setting stops the server instead of serving 500s."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("check")

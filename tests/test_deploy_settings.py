@@ -50,7 +50,10 @@ print("answer", answer.status_code, answer.content.decode())
 """
 
 
-def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    env: dict[str, str], *args: str, command: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`manage.py args` (or `command`) as production would start it."""
     # The test run's own variables (debug, secret, simulator switches, the async
     # switch Playwright needs) must not leak into what production would see.
     leaks = (
@@ -64,7 +67,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(leaks)}
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
+        command or [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -114,6 +117,16 @@ def test_the_portal_refuses_to_start_without_collectstatic(tmp_path):
     assert "portal.E001" in result.stderr
     assert "static files manifest" in result.stderr
     assert "collectstatic" in result.stderr
+
+
+@pytest.mark.slow
+def test_gunicorn_refuses_to_start_without_collectstatic(tmp_path):
+    """`make serve`'s server runs the system checks before any worker starts."""
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path), "PORT": "0"}
+    result = _run(env, command=[gunicorn, "-c", "portal/gunicorn_conf.py", "portal.wsgi"])
+    assert result.returncode != 0
+    assert "portal.E001" in result.stdout + result.stderr
 
 
 @pytest.mark.slow
