@@ -81,3 +81,9 @@ def test_an_upstream_fault_on_the_list_shows_an_inline_message(signed_in, fault)
     response = signed_in.get("/accounts/")
     assert response.status_code == 503
     assert "Try again" in response.content.decode()
+
+
+def test_a_new_account_shows_at_once_in_the_transaction_filters(signed_in):
+    assert "Payroll" not in signed_in.get("/transactions/").content.decode()  # list now cached
+    signed_in.post("/accounts/new/", {"label": "Payroll"})
+    assert "Payroll" in signed_in.get("/transactions/").content.decode()
