@@ -13,7 +13,7 @@ from tests.conftest import journal_calls, sign_in
 
 pytestmark = pytest.mark.django_db
 
-GERMAN_IBAN = "DE89370400440532013000"  # Commerzbank, BIC COBADEFFXXX
+GERMAN_IBAN = "DE02120300000000202051"  # Deutsche Kreditbank, BIC BYLADEM1001
 BELGIAN_IBAN = "BE71096123456769"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%fake\n"
@@ -30,16 +30,16 @@ def add_payee(company, name: str, iban: str) -> None:
 
 def test_a_business_beneficiary_is_added_and_listed(signed_in, company):
     response = signed_in.post(
-        "/beneficiaries/new/", business(account="DE89 3704 0044 0532 0130 00")
+        "/beneficiaries/new/", business(account="DE02 1203 0000 0000 2020 51")
     )
     assert response.status_code == 302
     assert response["Location"] == "/beneficiaries/"
     payee = Beneficiary.objects.get(company=company)
     assert payee.iban == GERMAN_IBAN
-    assert payee.bic == "COBADEFFXXX"
+    assert payee.bic == "BYLADEM1001"
     html = signed_in.get("/beneficiaries/").content.decode()
     assert "Contoso GmbH is now a beneficiary." in html
-    assert "DE89 3704 0044 0532 0130 00" in html
+    assert "DE02 1203 0000 0000 2020 51" in html
 
 
 def test_a_person_needs_first_and_last_name(signed_in):
@@ -85,13 +85,13 @@ def test_the_inline_iban_check_shows_country_bank_and_bic_without_a_bank_call(si
     before = sum(journal_calls(name) for name in ("addbeneficary", "beneficiaries_list"))
     response = signed_in.get(
         "/beneficiaries/iban-check/",
-        {"account": "DE89 3704 0044 0532 0130 00"},
+        {"account": "DE02 1203 0000 0000 2020 51"},
         headers={"HX-Request": "true"},
     )
     html = response.content.decode()
     assert "Valid IBAN" in html
     assert "Germany" in html
-    assert "COBADEFFXXX" in html
+    assert "BYLADEM1001" in html
     assert "<html" not in html
     bad = signed_in.get("/beneficiaries/iban-check/", {"account": "DE00"}).content.decode()
     assert "field-error" in bad
@@ -164,7 +164,7 @@ def test_search_finds_beneficiaries_by_name_or_iban(signed_in, company):
     by_name = signed_in.get("/beneficiaries/?q=fabri").content.decode()
     assert "Fabrikam NV" in by_name
     assert "Contoso GmbH" not in by_name
-    by_iban = signed_in.get("/beneficiaries/?q=DE89 3704").content.decode()
+    by_iban = signed_in.get("/beneficiaries/?q=DE02 1203").content.decode()
     assert "Contoso GmbH" in by_iban
     assert "Fabrikam NV" not in by_iban
     fragment = signed_in.get(

@@ -346,8 +346,8 @@ def test_pay_again_points_at_the_same_beneficiary(signed_in, company):
         company=company,
         type="business",
         company_name="Contoso Ltd",
-        iban="DE89370400440532013000",
-        bic="COBADEFFXXX",
+        iban="DE02120300000000202051",
+        bic="BYLADEM1001",
     )
     trx = add_trx(
         main_iban(company),
