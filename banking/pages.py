@@ -1,8 +1,8 @@
 """What every money-out page shares: the bank's failures said inline, and signing in again.
 
-`bank_page` is `signed_in_view(live=True)` plus one rule: when the bank says
-the `web_token` has expired, the visitor signs in again and comes back to the
-page (or to the `next_url` a view chose, such as a payment's review).
+`bank_page` is `signed_in_view(live=True)`: when the bank says the `web_token`
+has expired, the visitor signs in again and comes back to the page (a view may
+choose where instead, with `portal.pages.sign_in_again`, e.g. a payment's review).
 `fetch` runs one read and turns an outage into the words to show next to a
 "Try again" link, so a page never becomes a 500.
 """
@@ -11,44 +11,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.http import HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from codego.endpoints import SPECS
 from codego.errors import ApiError, CodegoError, SessionExpired, UpstreamTimeout
-from portal import session as portal_session
 from portal import texts
-from portal.pages import Company, signed_in_view
+from portal.pages import signed_in_view
 
 logger = logging.getLogger("banking")
 
 T = TypeVar("T")
 
 
-def sign_in_again(request: HttpRequest, next_url: str | None = None) -> HttpResponse:
-    """The bank dropped the token: end the portal session, come back to `next_url` after."""
-    portal_session.end_expired(request)
-    return portal_session.redirect(request, portal_session.login_url(next_url))
-
-
-def bank_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A live company's page; an expired token leads to sign-in and back here."""
-
-    @signed_in_view(live=True)
-    @wraps(view)
-    def wrapper(request: HttpRequest, company: Company, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, company, *args, **kwargs)
-        except SessionExpired:
-            # A GET comes back to itself; a form comes back to its empty page.
-            return sign_in_again(
-                request, request.get_full_path() if request.method == "GET" else request.path
-            )
-
-    return wrapper
+# A live company's page. An expired token leads to sign-in and back (signed_in_view).
+bank_page = signed_in_view(live=True)
 
 
 def problem_text(error: CodegoError) -> str:
@@ -90,17 +68,8 @@ def fetch(call: Callable[[], T]) -> tuple[T | None, str]:
 
 
 def transaction_url(unique_id: str) -> str:
-    """The transaction's page (/transactions/<unique_id>/), whoever routes it."""
-    for name in ("banking:transaction", "banking:transaction-detail"):
-        try:
-            return reverse(name, args=[unique_id])
-        except NoReverseMatch:
-            continue
-    return f"/transactions/{unique_id}/"
+    return reverse("banking:transaction", args=[unique_id])
 
 
 def transactions_url() -> str:
-    try:
-        return reverse("banking:transactions")
-    except NoReverseMatch:
-        return "/transactions/"
+    return reverse("banking:transactions")

@@ -39,7 +39,6 @@ from banking.pages import (
     form_problem,
     outcome_unknown,
     problem_text,
-    sign_in_again,
     transaction_url,
     transactions_url,
 )
@@ -49,7 +48,7 @@ from codego.client import get_client
 from codego.errors import ApiError, CodegoError, SessionExpired
 from onboarding.views import _mailbox_url
 from portal import session as portal_session
-from portal.pages import Company, render_page
+from portal.pages import Company, render_page, sign_in_again
 
 State = PendingPayment.State
 OTP_ATTEMPTS = 3  # the bank cancels a transfer after three wrong codes

@@ -83,19 +83,23 @@ def signed_in_view(
             try:
                 return view(request, company, *args, **kwargs)
             except SessionExpired:
-                return _sign_in_again(request)
+                return sign_in_again(request)
 
         return wrapper
 
     return decorator
 
 
-def _sign_in_again(request: HttpRequest) -> HttpResponse:
-    """The bank dropped the token: sign in again, then back to this page (for a form,
-    to the page it was sent from)."""
+def sign_in_again(request: HttpRequest, next_url: str | None = None) -> HttpResponse:
+    """The bank dropped the token: sign in again, then back to `next_url`, else to
+    this page (for a form, the page it was sent from, or its own page)."""
     portal_session.end_expired(request)
-    back = request.get_full_path() if request.method == "GET" else request.headers.get("Referer")
-    next_url = portal_session.safe_next(request, back)
+    if next_url is None:
+        if request.method == "GET":
+            next_url = request.get_full_path()
+        else:
+            referer = portal_session.safe_next(request, request.headers.get("Referer"))
+            next_url = referer or request.path
     return portal_session.redirect(request, portal_session.login_url(next_url))
 
 
