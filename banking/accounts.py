@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from banking.history import forget_session_lists
+from banking import copies
 from banking.pages import bank_page, fetch, form_problem
 from codego.client import get_client
 from codego.errors import CodegoError, SessionExpired
@@ -52,7 +52,7 @@ def account_new(request: HttpRequest, company: Company) -> HttpResponse:
         except CodegoError as error:
             form.add_error(None, form_problem(error))
         else:
-            forget_session_lists(request, company)  # the lists changed at the bank
+            copies.forget(request, company)  # the lists changed at the bank
             messages.success(request, _("Your new account %(label)s is open.") % {"label": label})
             return portal_session.redirect(request, reverse("banking:accounts"))
     return render_page(request, "banking/accounts_new.html", {"form": form}, fragment="form")

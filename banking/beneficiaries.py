@@ -28,7 +28,7 @@ from schwifty.exceptions import (
     SchwiftyException,
 )
 
-from banking.history import forget_session_lists
+from banking import copies
 from banking.pages import bank_page, fetch, form_problem, outcome_unknown, problem_text
 from codego.client import get_client
 from codego.errors import CodegoError, SessionExpired
@@ -219,7 +219,7 @@ def beneficiary_new(request: HttpRequest, company: Company) -> HttpResponse:
                 if personal
                 else data["company_name"]
             )
-            forget_session_lists(request, company)  # the lists changed at the bank
+            copies.forget(request, company)  # the lists changed at the bank
             messages.success(request, _("%(name)s is now a beneficiary.") % {"name": name.strip()})
             return portal_session.redirect(request, _after_adding(form))
     checked = form.checked if form.is_bound else None
@@ -259,7 +259,7 @@ def beneficiary_delete(
             problem = str(texts.FORM_OUTCOME_UNKNOWN) if outcome_unknown(error) else ""
             problem = problem or problem_text(error)
         else:
-            forget_session_lists(request, company)  # the lists changed at the bank
+            copies.forget(request, company)  # the lists changed at the bank
             messages.success(request, _("The beneficiary was deleted."))
             return portal_session.redirect(request, reverse("banking:beneficiaries"))
     rows, fetch_problem = fetch(lambda: get_client().beneficiaries_list(company.credentials))

@@ -1,10 +1,10 @@
-"""What the history pages share: short per-session copies of lists, and the whole history.
+"""What the history pages share: the account and payee lists, and the whole history.
 
 The account and payee lists change rarely and several pages need them only to
-label things (the IBAN filter, "Pay again"), so each is fetched once and kept
-for a couple of minutes per browser session: a filter swap or the next page
-then makes one upstream call, not two. Balances are never read from these
-copies; a page that shows money asks the bank again.
+label things (the IBAN filter, "Pay again"), so they come from the session's
+copies (banking.copies): a filter swap or the next page then makes one upstream
+call, not two. Balances are never read from these copies; a page that shows
+money asks the bank again.
 
 `every_row` walks all the pages of `iban_transaction` for the CSV export and the
 printable statement.
@@ -13,18 +13,14 @@ printable statement.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TypeVar
 
-from django.core.cache import cache
 from django.http import HttpRequest
 
+from banking import copies
 from codego import types as t
 from codego.client import get_client
 from portal.pages import Company
 
-T = TypeVar("T")
-
-LIST_TTL = 120  # seconds a session keeps its copy of the account or payee list
 # The simulator allows at most 100 rows per page; the reference gives no limit.
 PAGE_SIZE = 100
 # A guard against an upstream that keeps announcing more pages (the reference's
@@ -32,50 +28,29 @@ PAGE_SIZE = 100
 MAX_PAGES = 1000
 
 
-def _cache_key(request: HttpRequest, company: Company, name: str) -> str:
-    # The session key rotates at sign-in, so a new sign-in never sees an old copy.
-    session_key = getattr(request.session, "session_key", None) or ""
-    return f"banking:history:{company.credentials.user_id}:{session_key}:{name}"
-
-
-def _session_copy(
-    request: HttpRequest, company: Company, name: str, fetch: Callable[[], T], *, refresh: bool
-) -> T:
-    key = _cache_key(request, company, name)
-    value = None if refresh else cache.get(key)
-    if value is None:
-        value = fetch()  # a failure raises and nothing is kept
-        cache.set(key, value, LIST_TTL)
-    return value
-
-
 def session_accounts(
     request: HttpRequest, company: Company, *, refresh: bool = False
 ) -> list[t.Iban]:
     """The company's IBANs (`iban_list`), from this session's copy when it is fresh."""
-    return _session_copy(
+    return copies.kept(
         request,
         company,
         "ibans",
         lambda: get_client().iban_list(company.credentials),
+        seconds=copies.LIST_SECONDS,
         refresh=refresh,
     )
 
 
 def session_beneficiaries(request: HttpRequest, company: Company) -> list[t.Beneficiary]:
     """The company's payees (`beneficiaries_list`), from this session's copy when fresh."""
-    return _session_copy(
+    return copies.kept(
         request,
         company,
         "beneficiaries",
         lambda: get_client().beneficiaries_list(company.credentials),
-        refresh=False,
+        seconds=copies.LIST_SECONDS,
     )
-
-
-def forget_session_lists(request: HttpRequest, company: Company) -> None:
-    """Drop this session's copies, e.g. after an account or a payee was added."""
-    cache.delete_many([_cache_key(request, company, name) for name in ("ibans", "beneficiaries")])
 
 
 def every_row(

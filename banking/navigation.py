@@ -6,9 +6,10 @@ A section whose route is not installed is left out (Crypto, when the app is off)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -43,13 +44,21 @@ class NavItem:
     badge: int = 0
 
 
-def _items(request: HttpRequest) -> list[NavItem]:
-    items = []
+@lru_cache(maxsize=8)
+def _section_urls(script_prefix: str, urlconf: str | None) -> tuple[tuple[Section, str], ...]:
+    """Each installed section with its URL; the same on every page of a deployment."""
+    found = []
     for section in SECTIONS:
         try:
-            url = reverse(section.url_name)
+            found.append((section, reverse(section.url_name)))
         except NoReverseMatch:
             continue
+    return tuple(found)
+
+
+def _items(request: HttpRequest) -> list[NavItem]:
+    items = []
+    for section, url in _section_urls(get_script_prefix(), get_urlconf()):
         # A section owns every page under its first path segment (/payments/…).
         segment = "/" + url.strip("/").split("/")[0] + "/"
         current = request.path.startswith(segment)

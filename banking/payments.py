@@ -19,9 +19,10 @@ to the transaction list to see what happened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from banking import copies
 from banking.fees import find_plan
 from banking.models import PendingPayment, new_key
 from banking.pages import (
@@ -51,6 +53,7 @@ from portal import session as portal_session
 from portal.pages import Company, render_page, sign_in_again
 
 State = PendingPayment.State
+T = TypeVar("T")
 OTP_ATTEMPTS = 3  # the bank cancels a transfer after three wrong codes
 # A payment "sending" or "confirming" for longer than this lost its request (a worker
 # restarted mid-call): nobody knows what the bank did, so it is uncertain, never resent.
@@ -89,13 +92,15 @@ def _own_payment(company: Company, **lookup: str) -> PendingPayment:
 
 def _remember(request: HttpRequest, answer: t.Dashboard) -> None:
     """Keep what the form offered, so an outage on submit can show it again."""
-    request.session[CHOICES_KEY] = {
+    offered = {
         "ibans": [vars(i) | {"balance": str(i.balance)} for i in answer.ibans],
         "beneficiaries": [
             {k: v for k, v in vars(b).items() if k != "date"} for b in answer.beneficiaries
         ],
         "plan": answer.user_plan.plan_name if answer.user_plan else "",
     }
+    if request.session.get(CHOICES_KEY) != offered:  # a session write only when it changed
+        request.session[CHOICES_KEY] = offered
 
 
 def _remembered(request: HttpRequest) -> PaymentChoices:
@@ -171,7 +176,9 @@ def _form_page(
 @bank_page
 def payment_new(request: HttpRequest, company: Company) -> HttpResponse:
     try:
-        answer = get_client().dashboard(company.credentials)
+        # A form to fill shows the session's copy; a form sent is checked on a fresh answer.
+        refresh = request.method == "POST"
+        answer = copies.session_dashboard(request, company, refresh=refresh).answer
     except SessionExpired:
         raise
     except CodegoError as error:
@@ -269,18 +276,30 @@ def payment_resend(request: HttpRequest, company: Company, unique_id: str) -> Ht
     return _send(request, company, payment, back_to=State.AWAITING_OTP)
 
 
+def _moving_money(request: HttpRequest, company: Company, call: Callable[[], T]) -> T:
+    """`call()`, after which the session's copies are dropped: balances may have moved."""
+    try:
+        return call()
+    finally:
+        copies.forget(request, company)
+
+
 def _send(
     request: HttpRequest, company: Company, payment: PendingPayment, *, back_to: str
 ) -> HttpResponse:
     """Call `iban_sendmoney` once for a payment this request moved to "sending"."""
     try:
-        started = get_client().iban_send_money(
-            company.credentials,
-            iban_id=payment.iban_id,
-            beneficiaries_id=payment.beneficiaries_id,
-            amount=payment.amount,
-            payment_option=payment.payment_option,
-            reason_payment=payment.reason_payment,
+        started = _moving_money(
+            request,
+            company,
+            lambda: get_client().iban_send_money(
+                company.credentials,
+                iban_id=payment.iban_id,
+                beneficiaries_id=payment.beneficiaries_id,
+                amount=payment.amount,
+                payment_option=payment.payment_option,
+                reason_payment=payment.reason_payment,
+            ),
         )
     except SessionExpired:
         # The bank refused the token before doing anything: sign in, then the same review.
@@ -367,8 +386,12 @@ def _confirm(
 ) -> HttpResponse:
     """Call `iban_confirmotp` once for a payment this request moved to "confirming"."""
     try:
-        result = get_client().iban_confirm_otp(
-            company.credentials, unique_id=payment.unique_id, otp=form.cleaned_data["otp"]
+        result = _moving_money(
+            request,
+            company,
+            lambda: get_client().iban_confirm_otp(
+                company.credentials, unique_id=payment.unique_id, otp=form.cleaned_data["otp"]
+            ),
         )
     except SessionExpired:
         payment.advance(State.CONFIRMING, State.AWAITING_OTP)

@@ -2,46 +2,78 @@
 
 `?iban_id=` narrows everything to one IBAN (the same call with that field);
 the switch is a plain link that htmx turns into a swap of the page content.
+
+The answer is this session's copy (banking.copies) for a few seconds, and so is
+the content rendered from it: a company going back and forth between pages costs
+the bank one call and the server one rendering. The page says when the balances
+were read; `?refresh=1` reads them again.
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 
+from banking import copies
 from banking.charts import balance_chart, daily_balances
 from banking.pages import bank_page, fetch, transaction_url, transactions_url
-from codego.client import get_client
 from portal.pages import Company, render_page
 
 
 @bank_page
 def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
     iban_id = request.GET.get("iban_id", "").strip()
+    refresh = bool(request.GET.get("refresh"))
     # An unknown iban_id makes the bank refuse: the page then offers all accounts.
-    data, problem = fetch(lambda: get_client().dashboard(company.credentials, iban_id=iban_id))
-    context: dict[str, object] = {"company": company, "problem": problem, "iban_id": iban_id}
-    if data is None:
-        return render_page(request, "banking/dashboard.html", context, status=503)
+    reading, problem = fetch(
+        lambda: copies.session_dashboard(request, company, iban_id=iban_id, refresh=refresh)
+    )
+    if reading is None:
+        context = {"company": company, "problem": problem, "iban_id": iban_id}
+        content = render_to_string("banking/_dashboard.html", context, request)
+        return render_page(request, "banking/dashboard.html", {"content": content}, status=503)
+    # What it shows depends on the answer and the language only, so it is kept as
+    # long as the answer is.
+    age = (timezone.now() - reading.read_at).total_seconds()
+    content = copies.kept(
+        request,
+        company,
+        f"dashboard-page:{iban_id}:{get_language()}:{reading.read_at.timestamp()}",
+        lambda: _content(request, company, reading, iban_id),
+        seconds=int(copies.dashboard_seconds() - age),
+        refresh=refresh,
+    )
+    return render_page(request, "banking/dashboard.html", {"content": content})
+
+
+def _content(request: HttpRequest, company: Company, reading: copies.Reading, iban_id: str) -> str:
+    data = reading.answer
     ibans = data.ibans
     selected = next((i for i in ibans if i.iban_id == iban_id), None) if iban_id else None
     # The dashboard's transactions are the selected IBAN's, or every IBAN's mixed: the
     # chart is that IBAN's balance, or the portfolio's (all accounts) without a filter.
     balance = selected.balance if selected else data.portfolio
     series = daily_balances(balance, data.transactions, today=timezone.localdate())
-    context.update(
-        {
-            "data": data,
-            "ibans": ibans,
-            "selected": selected,
-            "currency": ibans[0].currency if ibans else "EUR",
-            "chart": balance_chart(series),
-            "transactions": [(trx, transaction_url(trx.unique_id)) for trx in data.transactions],
-            "beneficiaries": data.beneficiaries[:5],
-            "transactions_url": transactions_url(),
-            # Each card links to its own view, except when it is the one shown.
-            "more_url": "" if selected else reverse("banking:dashboard"),
-        }
-    )
-    return render_page(request, "banking/dashboard.html", context)
+    dashboard_url = reverse("banking:dashboard")
+    refresh_query = {"iban_id": iban_id, "refresh": 1} if iban_id else {"refresh": 1}
+    context = {
+        "company": company,
+        "iban_id": iban_id,
+        "data": data,
+        "read_at": reading.read_at,
+        "refresh_url": f"{dashboard_url}?{urlencode(refresh_query)}",
+        "ibans": ibans,
+        "selected": selected,
+        "currency": ibans[0].currency if ibans else "EUR",
+        "chart": balance_chart(series),
+        "transactions": [(trx, transaction_url(trx.unique_id)) for trx in data.transactions],
+        "beneficiaries": data.beneficiaries[:5],
+        "transactions_url": transactions_url(),
+        # Each card links to its own view, except when it is the one shown.
+        "more_url": "" if selected else dashboard_url,
+    }
+    return render_to_string("banking/_dashboard.html", context, request)

@@ -3,7 +3,9 @@
 In one run under gunicorn (two workers, DEBUG off, simulator in-process):
 requests per second and p50 / p95 for a bare view that renders a small
 template, /healthz, /login/, a signed-in empty page (the bare view with a
-session) and the money pages; each one's ratio to the bare view; the weight of
+session) and the money pages (the dashboard both from the session's copy of
+the answer and refreshed, i.e. read from the bank and rendered on every
+request); each one's ratio to the bare view; the weight of
 each page with its CSS, JS and images as a browser gets them (compressed); and
 SQL queries per page, for a company with few rows and one with many.
 
@@ -163,6 +165,8 @@ def main() -> None:
             ("/login/", "/login/", ""),
             ("signed-in empty page", BARE, cookie),
             *[(path, path, cookie) for path in SIGNED_IN_PAGES],
+            # Every request reads the bank and renders anew: a first visit, or Refresh.
+            ("/dashboard/ refreshed", "/dashboard/?refresh=1", cookie),
         ]
         results = {}
         print(f"{'page':<22} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'x bare':>7} {'errors':>6}")

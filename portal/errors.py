@@ -45,6 +45,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without context processors: whatever failed must not fail again."""
+    from portal.middleware import is_outage
+
+    if is_outage(request):
+        # The cache or database is down: the outage page replaces this one anyway.
+        return HttpResponse(_PLAIN_500, status=500)
     try:
         from portal.brand import css_version, current_brand
 

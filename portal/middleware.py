@@ -159,6 +159,11 @@ def _note_outage(sender: object, request: HttpRequest | None = None, **kwargs: o
         setattr(request, _OUTAGE_ATTRIBUTE, cause)
 
 
+def is_outage(request: object) -> bool:
+    """Whether a database or cache failure was met while answering `request`."""
+    return getattr(request, _OUTAGE_ATTRIBUTE, None) is not None
+
+
 got_request_exception.connect(_note_outage, dispatch_uid="portal.middleware.outage")
 
 
@@ -174,7 +179,10 @@ class OutageMiddleware:
         cause = getattr(request, _OUTAGE_ATTRIBUTE, None)
         if cause is None:
             return response
-        outage_logger.warning("database or cache unavailable: %s", type(cause).__name__)
+        # The driver's words say which server failed how; they hold no password.
+        outage_logger.warning(
+            "database or cache unavailable: %s: %s", type(cause).__name__, str(cause)[:300]
+        )
         return service_unavailable(request)
 
 

@@ -88,3 +88,17 @@ class RequestLogMiddleware:
                 stats.upstream_ms,
             )
             _current.reset(token)
+
+
+class OutageTracebackFilter(logging.Filter):
+    """Drops Django's own error lines (the "Internal Server Error" traceback, then
+    "Service Unavailable") for a request that met a database or cache outage: the
+    visitor got the themed 503 and `portal.outage` says, in one line, what failed.
+    A thousand tracebacks of the same stopped Redis help nobody."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from portal.middleware import is_outage, outage_cause  # models load after logging
+
+        if is_outage(getattr(record, "request", None)):
+            return False
+        return not record.exc_info or outage_cause(record.exc_info[1]) is None

@@ -151,7 +151,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "portal.storage.MinifiedManifestStaticFilesStorage"
         )
     },
 }
@@ -215,7 +215,10 @@ THROTTLE_KNOWN_DEVICE_DAYS = env.int("THROTTLE_KNOWN_DEVICE_DAYS", default=180)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.request_log.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.request_log.RequestIdFilter"},
+        "not_an_outage": {"()": "portal.request_log.OutageTracebackFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s rid=%(request_id)s %(message)s"}
     },
@@ -231,6 +234,7 @@ LOGGING = {
         "portal.request": {"level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
         "codego": {"level": env.str("CODEGO_LOG_LEVEL", default="INFO")},
         "sandbox": {"level": env.str("SANDBOX_LOG_LEVEL", default="INFO")},
+        "django.request": {"filters": ["not_an_outage"]},
     },
 }
 
@@ -254,6 +258,9 @@ CODEGO_TIMEOUT = env.float("CODEGO_TIMEOUT", default=10.0)
 # Requests per 10 s per credential (API reference, "Rate limit"), shared via the cache.
 CODEGO_RATE_LIMIT = (env.int("CODEGO_RATE_LIMIT", default=200), 10)
 CODEGO_REFERENCE_TTL = env.int("CODEGO_REFERENCE_TTL", default=3600)
+# Seconds a browser session keeps its copy of the dashboard answer (banking.copies);
+# 0: every dashboard view asks the bank.
+DASHBOARD_COPY_SECONDS = env.int("DASHBOARD_COPY_SECONDS", default=20)
 
 # ------------------------------------------------------------------------------
 # Embedded simulator

@@ -154,3 +154,78 @@ def test_the_balance_series_is_rebuilt_backwards_from_today_s_balance():
         (date(2026, 11, 30), Decimal("1000")),
         (date(2026, 12, 1), Decimal("1000")),
     ]
+
+
+# -- the session's copy of the answer ------------------------------------------------------
+
+
+def test_a_second_view_within_the_copy_s_life_asks_the_bank_nothing(signed_in):
+    signed_in.get("/dashboard/")
+    before = journal_calls("dashboard")
+    html = signed_in.get("/dashboard/").content.decode()
+    fragment = signed_in.get("/dashboard/", headers={"HX-Request": "true"}).content.decode()
+    assert journal_calls("dashboard") == before
+    assert "5,000.00\u00a0EUR" in html
+    assert 'id="dashboard"' in fragment
+    assert "<html" not in fragment
+
+
+def test_the_page_says_when_the_balances_were_read_and_refresh_reads_them_again(signed_in, company):
+    html = signed_in.get("/dashboard/").content.decode()
+    assert "As of " in html
+    assert 'href="/dashboard/?refresh=1"' in html
+    iban = Iban.objects.get(company=company)
+    actions.credit(iban=iban.iban, amount=Decimal("250.00"), name="Globex Corporation")
+    # Money that arrived from outside shows after the copy's life, or at once on Refresh.
+    assert "5,000.00\u00a0EUR" in signed_in.get("/dashboard/").content.decode()
+    before = journal_calls("dashboard")
+    fresh = signed_in.get("/dashboard/?refresh=1").content.decode()
+    assert journal_calls("dashboard") == before + 1
+    iban.refresh_from_db()
+    balance = f"{iban.balance:,.2f}\u00a0EUR"
+    assert iban.balance > Decimal("5000.00")
+    assert balance in fresh
+    assert "Globex Corporation" in fresh
+    # The fresh answer is the copy now.
+    assert balance in signed_in.get("/dashboard/").content.decode()
+    assert journal_calls("dashboard") == before + 1
+
+
+def test_refresh_on_one_account_keeps_it_narrowed(signed_in, company):
+    iban = Iban.objects.get(company=company)
+    html = signed_in.get(f"/dashboard/?iban_id={iban.pk}").content.decode()
+    assert f'href="/dashboard/?iban_id={iban.pk}&amp;refresh=1"' in html
+    assert f'hx-push-url="/dashboard/?iban_id={iban.pk}"' in html
+
+
+def test_with_no_copy_configured_every_view_asks_the_bank(signed_in, settings):
+    settings.DASHBOARD_COPY_SECONDS = 0
+    before = journal_calls("dashboard")
+    signed_in.get("/dashboard/")
+    signed_in.get("/dashboard/")
+    assert journal_calls("dashboard") == before + 2
+
+
+def test_an_account_opened_in_the_portal_shows_on_the_next_dashboard(signed_in, company):
+    signed_in.get("/dashboard/")
+    response = signed_in.post("/accounts/new/", {"label": "Payroll"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Payroll" in signed_in.get("/dashboard/").content.decode()
+
+
+def test_each_browser_session_has_its_own_copy(client, company):
+    portal_sign_in(client, company.email)
+    client.get("/dashboard/")
+    other = type(client)()
+    portal_sign_in(other, company.email)
+    before = journal_calls("dashboard")
+    other.get("/dashboard/")
+    assert journal_calls("dashboard") == before + 1
+
+
+def test_an_outage_is_never_kept_as_the_copy(signed_in, company):
+    actions.set_fault(endpoint="dashboard", http_status=500)
+    assert signed_in.get("/dashboard/").status_code == 503
+    actions.clear_faults()
+    html = signed_in.get("/dashboard/").content.decode()
+    assert "5,000.00\u00a0EUR" in html

@@ -218,6 +218,25 @@ def test_the_whole_payment_debits_the_account_once_and_links_to_the_transaction(
     assert (journal_calls("iban_sendmoney"), journal_calls("iban_confirmotp")) == (1, 1)
 
 
+def test_the_dashboard_after_a_payment_shows_the_new_balance_at_once(
+    signed_in, company, iban, payee_id
+):
+    assert "5,000.00\u00a0EUR" in signed_in.get("/dashboard/").content.decode()
+    payment = sent(signed_in, iban, payee_id)
+    signed_in.post(f"/payments/{payment.unique_id}/confirm/", {"otp": latest_code(company.email)})
+    # 5,000.00 - 120.50 - 1.00 fee: the session's copy was dropped when the money moved.
+    assert "4,878.50\u00a0EUR" in signed_in.get("/dashboard/").content.decode()
+
+
+def test_the_form_is_checked_on_a_fresh_answer_not_the_session_s_copy(
+    signed_in, company, iban, payee_id
+):
+    data = payment_data(signed_in, iban, payee_id, amount="5200.00")
+    actions.credit(iban=iban.iban, amount=Decimal("1000.00"))
+    response = signed_in.post("/payments/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
 # -- exactly once --------------------------------------------------------------------------
 
 

@@ -7,6 +7,8 @@ gunicorn is in tests/test_scale_out.py.
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.db import OperationalError
 from django.test import Client, override_settings
@@ -65,6 +67,27 @@ def test_with_the_cache_down_a_signed_in_page_is_the_503_and_the_session_survive
         assert_outage_page(client.get("/dashboard/"))
     # Sessions are written through to the database: nobody was signed out.
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_an_outage_logs_one_line_per_request_not_a_traceback(client, caplog):
+    with CACHE_DOWN, caplog.at_level("WARNING"):
+        assert_outage_page(client.get("/login/"))
+    assert [r for r in caplog.records if r.name == "django.request"] == []
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "portal.outage"]
+    assert "ConnectionError" in line
+    assert "127.0.0.1:1" in line
+
+
+def test_an_unexpected_error_still_logs_its_traceback(caplog):
+    from portal.request_log import OutageTracebackFilter
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("django.request", 40, "", 0, "boom", (), sys.exc_info())
+    assert OutageTracebackFilter().filter(record) is True
 
 
 def test_an_htmx_request_during_an_outage_gets_the_message_in_the_main_part(client):
