@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +36,7 @@ SECTIONS = (
     Section("banking:notifications", _("Notifications"), "bell"),
     Section("banking:profile", _("Profile"), "user"),
 )
+NOTIFICATIONS = "banking:notifications"  # the section with the unread badge
 
 
 @dataclass(frozen=True)
@@ -56,24 +60,43 @@ def _section_urls(script_prefix: str, urlconf: str | None) -> tuple[tuple[Sectio
     return tuple(found)
 
 
-def _items(request: HttpRequest) -> list[NavItem]:
-    items = []
-    for section, url in _section_urls(get_script_prefix(), get_urlconf()):
-        # A section owns every page under its first path segment (/payments/…).
-        segment = "/" + url.strip("/").split("/")[0] + "/"
-        current = request.path.startswith(segment)
-        badge = 0
-        if section.url_name == "banking:notifications":
-            from banking.notifications import unread_count  # its models load after apps
+def _segment(url: str) -> str:
+    # A section owns every page under its first path segment (/payments/…).
+    return "/" + url.strip("/").split("/")[0] + "/"
 
-            badge = unread_count(request)
-        items.append(NavItem(url, section.label, section.icon, current, badge))
-    return items
+
+@lru_cache(maxsize=512)
+def _navigation_html(
+    language: str, script_prefix: str, urlconf: str | None, current: int, badge: int
+) -> str:
+    """The shell's navigation: the same for every page of a section with the same badge,
+    so each version is rendered once per process."""
+    items = [
+        NavItem(
+            url,
+            section.label,
+            section.icon,
+            current=index == current,
+            badge=badge if section.url_name == NOTIFICATIONS else 0,
+        )
+        for index, (section, url) in enumerate(_section_urls(script_prefix, urlconf))
+    ]
+    return render_to_string("banking/_navigation.html", {"nav_items": items})
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """`nav_items` for the banking shell; empty outside signed-in live pages."""
+    """`navigation` (HTML) for the banking shell; empty outside signed-in live pages."""
     company = getattr(request, "company", None)
     if company is None or not company.is_live:
-        return {"nav_items": []}
-    return {"nav_items": _items(request)}
+        return {"navigation": ""}
+    from banking.notifications import unread_count  # its models load after the apps
+
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    sections = _section_urls(prefix, urlconf)
+    current = next(
+        (i for i, (_, url) in enumerate(sections) if request.path.startswith(_segment(url))), -1
+    )
+    has_badge = any(section.url_name == NOTIFICATIONS for section, _ in sections)
+    badge = unread_count(request) if has_badge else 0
+    render = _navigation_html.__wrapped__ if settings.DEBUG else _navigation_html
+    return {"navigation": render(get_language(), prefix, urlconf, current, badge)}

@@ -84,21 +84,26 @@ def current_brand() -> tuple[Brand, bool]:
     """The brand to show, and True when the bank could not be reached.
 
     Never raises: a failing configSetting gives the last brand seen (or the
-    neutral one) and True.
+    neutral one) and True. Every page asks, so the usual answer costs one cache
+    round trip and no write.
     """
-    if not cache.get(_cache_key("unreachable")):
+    unreachable_key, last_good_key = _cache_key("unreachable"), _cache_key("last-good")
+    kept = cache.get_many([unreachable_key, reference.cache_key("brand"), last_good_key])
+    if not kept.get(unreachable_key):
         try:
-            fetched = reference.brand()
+            fetched = kept.get(reference.cache_key("brand")) or reference.brand()
         except Exception:  # a failing brand must never break a page
             logger.warning("configSetting failed; showing the fallback brand", exc_info=True)
-            cache.set(_cache_key("unreachable"), True, UNREACHABLE_TTL)
+            cache.set(unreachable_key, True, UNREACHABLE_TTL)
         else:
             clean = display_brand(fetched)
-            cache.set(_cache_key("last-good"), clean, LAST_GOOD_TTL)
+            if kept.get(last_good_key) != clean:
+                cache.set(last_good_key, clean, LAST_GOOD_TTL)
             return clean, False
-    return cache.get(_cache_key("last-good")) or NEUTRAL_BRAND, True
+    return kept.get(last_good_key) or NEUTRAL_BRAND, True
 
 
+@lru_cache(maxsize=8)
 def display_brand(brand: Brand) -> Brand:
     """A copy safe to put in a page: no secret, only http(s) or same-site URLs."""
     changes: dict[str, str] = {name: safe_url(getattr(brand, name, "")) for name in URL_FIELDS}
@@ -127,6 +132,7 @@ def safe_url(value: str | None) -> str:
     return ""
 
 
+@lru_cache(maxsize=64)
 def phone_href(phone: str) -> str:
     """A `tel:` target for `phone` (digits and a leading + only), or ""."""
     digits = re.sub(r"[^\d+]", "", phone or "")
@@ -212,8 +218,13 @@ def accent_css(site_color: str) -> str:
 
 
 def css_version(brand: Brand) -> str:
+    return _css_version(brand.site_color)
+
+
+@lru_cache(maxsize=64)
+def _css_version(site_color: str) -> str:
     """A short fingerprint of the stylesheet, for `/brand.css?v=` cache busting."""
-    return hashlib.sha256(accent_css(brand.site_color).encode()).hexdigest()[:10]
+    return hashlib.sha256(accent_css(site_color).encode()).hexdigest()[:10]
 
 
 @require_GET

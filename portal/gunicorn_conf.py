@@ -18,7 +18,8 @@ keepalive = 5
 accesslog = "-"
 errorlog = "-"
 # No query string in the access log: reset links and filters stay out of it.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'
+# %(p)s is the worker's pid, as "<1234>": which worker served what.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s worker=%(p)s'
 forwarded_allow_ips = "127.0.0.1"
 
 

@@ -143,7 +143,9 @@ def _activity_key(request: HttpRequest) -> str:
 
 def last_activity(request: HttpRequest) -> float | None:
     """When the session last saw a real request: the cache's exact stamp or the session's."""
-    stamps = (request.session.get(LAST_ACTIVITY_KEY), cache.get(_activity_key(request)))
+    exact = cache.get(_activity_key(request))
+    request._activity_stamp = exact  # type: ignore[attr-defined]  # for touch()
+    stamps = (request.session.get(LAST_ACTIVITY_KEY), exact)
     values = [float(stamp) for stamp in stamps if isinstance(stamp, int | float)]
     return max(values) if values else None
 
@@ -157,13 +159,16 @@ def timed_out(request: HttpRequest) -> bool:
 def touch(request: HttpRequest) -> None:
     """A real request: the inactivity clock starts again.
 
-    The exact moment goes to the cache on every request; the session (a
-    database write) only when its own stamp is older than TOUCH_INTERVAL, so a
-    busy session is not rewritten on every page. Should the cache forget, the
+    The exact moment goes to the cache (unless it was written less than a second
+    ago: a page and its htmx swaps are one moment); the session (a database
+    write) only when its own stamp is older than TOUCH_INTERVAL, so a busy
+    session is not rewritten on every page. Should the cache forget, the
     session's stamp can only end the session a little early, never late.
     """
     now = time.time()
-    if request.session.session_key:
+    exact = getattr(request, "_activity_stamp", None)
+    fresh = isinstance(exact, int | float) and 0 <= now - exact < 1
+    if request.session.session_key and not fresh:
         cache.set(_activity_key(request), now, INACTIVITY_LIMIT + TOUCH_INTERVAL)
     stamp = request.session.get(LAST_ACTIVITY_KEY)
     if not isinstance(stamp, int | float) or now - stamp >= TOUCH_INTERVAL:
