@@ -16,6 +16,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -106,16 +107,22 @@ class Endpoint:
     name: str
     handler: Handler
     session: bool
+    reads_only: bool
 
 
 ENDPOINTS: dict[str, Endpoint] = {}
 
 
-def endpoint(name: str, *, session: bool = False) -> Callable[[Handler], Handler]:
-    """Register a handler for `/businessbassapi/<name>`."""
+def endpoint(
+    name: str, *, session: bool = False, reads_only: bool = False
+) -> Callable[[Handler], Handler]:
+    """Register a handler for `/businessbassapi/<name>`; `reads_only`: it changes nothing,
+    so it runs outside a write transaction."""
 
     def register(handler: Handler) -> Handler:
-        ENDPOINTS[name] = Endpoint(name=name, handler=handler, session=session)
+        ENDPOINTS[name] = Endpoint(
+            name=name, handler=handler, session=session, reads_only=reads_only
+        )
         return handler
 
     return register
@@ -303,7 +310,9 @@ def _answer(request: HttpRequest, name: str) -> tuple[Call | None, _Reply]:
     try:
         # A Reject commits what the handler wrote before it (a wrong OTP counts
         # as an attempt); handlers validate input before they change anything.
-        with transaction.atomic():
+        # A read takes no write transaction: on SQLite that is one lock for the
+        # whole database, and the dashboards of fifty companies would queue on it.
+        with nullcontext() if spec.reads_only else transaction.atomic():
             try:
                 if spec.session:
                     authenticate_session(call)

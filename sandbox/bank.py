@@ -8,7 +8,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from schwifty import IBAN
 
@@ -165,9 +166,7 @@ def settle_due(company: Company) -> list[Transaction]:
     if seconds <= 0:
         return []
     due = (
-        Transaction.objects.select_for_update()
-        .select_related("iban__company")
-        .filter(
+        Transaction.objects.filter(
             iban__company=company,
             status=Transaction.Status.PENDING,
             pending_since__lte=timezone.now() - timedelta(seconds=seconds),
@@ -175,6 +174,14 @@ def settle_due(company: Company) -> list[Transaction]:
         .exclude(is_upload_document=1)
         .order_by("pending_since", "id")
     )
+    # Most calls find nothing due: they look without locking anything.
+    if not due.exists():
+        return []
+    with transaction.atomic():
+        return _settle(company, due.select_for_update().select_related("iban__company"), seconds)
+
+
+def _settle(company: Company, due: QuerySet[Transaction], seconds: int) -> list[Transaction]:
     settled = list(due)
     for trx in settled:
         finish_transfer(trx, failure=trx.fail_on_settle)

@@ -160,7 +160,7 @@ def _parse_date(value: str, field: str, *, error: str | None = None) -> date:
 # --- dashboard and IBANs ----------------------------------------------------------------
 
 
-@endpoint("dashboard", session=True)
+@endpoint("dashboard", session=True, reads_only=True)
 def dashboard(call: Call) -> dict[str, Any]:
     """Beneficiaries, IBANs, portfolio, plan and the latest transactions."""
     company = call.session_company
@@ -215,7 +215,7 @@ def dashboard(call: Call) -> dict[str, Any]:
     }
 
 
-@endpoint("iban_list", session=True)
+@endpoint("iban_list", session=True, reads_only=True)
 def iban_list(call: Call) -> dict[str, Any]:
     """The company's IBANs, oldest first."""
     company = call.session_company
@@ -308,7 +308,7 @@ def add_beneficiary(call: Call) -> dict[str, Any]:
     return {"status": 1, "message": "success.", "beneficiaries_id": str(beneficiary.pk)}
 
 
-@endpoint("beneficiaries_list", session=True)
+@endpoint("beneficiaries_list", session=True, reads_only=True)
 def beneficiaries_list(call: Call) -> dict[str, Any]:
     """Saved payees, newest first; deleted ones are hidden."""
     company = call.session_company
@@ -486,7 +486,7 @@ def _positive_int(value: str, field: str, *, default: int, maximum: int | None =
     return int(text)
 
 
-@endpoint("iban_transaction", session=True)
+@endpoint("iban_transaction", session=True, reads_only=True)
 def iban_transaction(call: Call) -> dict[str, Any]:
     """Transaction history, filtered, searched, ordered and paged."""
     company = call.session_company
@@ -538,7 +538,7 @@ def iban_transaction(call: Call) -> dict[str, Any]:
     }
 
 
-@endpoint("iban_transaction_detail", session=True)
+@endpoint("iban_transaction_detail", session=True, reads_only=True)
 def iban_transaction_detail(call: Call) -> dict[str, Any]:
     """One visible transaction with everything the portal shows about it."""
     company = call.session_company
@@ -657,7 +657,7 @@ def bank_statement(call: Call) -> dict[str, Any]:
 # --- notifications and plan -------------------------------------------------------------
 
 
-@endpoint("notification", session=True)
+@endpoint("notification", session=True, reads_only=True)
 def notifications(call: Call) -> dict[str, Any]:
     """The company's notifications, newest first."""
     # Shown before going live too: "Plan declined" is news for a company that is not live.
