@@ -224,8 +224,22 @@ def _journal(name: str, call: Call | None, status: int, outcome: str, started: f
         milliseconds=int((time.monotonic() - started) * 1000),
     )
     if random.random() < 0.02:  # trim now and then, not on every call
-        keep = JournalEntry.objects.values_list("id", flat=True)[: settings.SANDBOX_JOURNAL_KEEP]
-        JournalEntry.objects.exclude(id__in=list(keep)).delete()
+        trim_journal(settings.SANDBOX_JOURNAL_KEEP)
+
+
+def trim_journal(keep: int) -> int:
+    """Delete all but the newest `keep` entries; returns how many went.
+
+    Only entries older than the oldest one kept go: an entry another worker
+    writes meanwhile is newer, so it stays (a "keep these ids" list read first
+    would have deleted it).
+    """
+    newest = JournalEntry.objects.order_by("-id").values_list("id", flat=True)
+    boundary = newest[keep : keep + 1].first()
+    if boundary is None:
+        return 0
+    deleted, _ = JournalEntry.objects.filter(id__lte=boundary).delete()
+    return deleted
 
 
 @dataclass

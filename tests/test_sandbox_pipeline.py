@@ -110,3 +110,27 @@ def test_the_curl_examples_work_over_http(live_server):
 
     over_http = build_transport(f"{live_server.url}/sandbox/api")
     assert over_http.call("getRole")["role"]["director"] == "Board Member(Director)"
+
+
+def test_trimming_the_journal_keeps_the_newest_entries_and_never_a_later_one(db):
+    from sandbox.api import trim_journal
+
+    JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(endpoint=f"call{n}", http_status=200, outcome="ok", milliseconds=1)
+            for n in range(10)
+        ]
+    )
+    assert trim_journal(4) == 6
+    assert sorted(JournalEntry.objects.values_list("endpoint", flat=True)) == [
+        "call6",
+        "call7",
+        "call8",
+        "call9",
+    ]
+    assert trim_journal(4) == 0
+    # Only entries up to the oldest kept one go, never a newer one.
+    JournalEntry.objects.create(endpoint="late", http_status=200, outcome="ok", milliseconds=1)
+    trim_journal(4)
+    assert JournalEntry.objects.filter(endpoint="late").exists()
+    assert JournalEntry.objects.count() == 4
