@@ -39,7 +39,7 @@ def accounts(request: HttpRequest, company: Company) -> HttpResponse:
     return render_page(request, "banking/accounts.html", context, status=503 if problem else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def account_new(request: HttpRequest, company: Company) -> HttpResponse:
     form = AccountForm(request.POST or None)

@@ -188,7 +188,7 @@ def _after_adding(form: BeneficiaryForm) -> str:
 
 
 @limit_uploads(MAX_IMAGE_BYTES)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def beneficiary_new(request: HttpRequest, company: Company) -> HttpResponse:
     initial = {"next": RETURN_TO_PAYMENT if request.GET.get("next") == RETURN_TO_PAYMENT else ""}
@@ -241,7 +241,7 @@ def iban_check(request: HttpRequest, company: Company) -> HttpResponse:
     return render(request, "banking/beneficiary_new.html#iban-facts", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def beneficiary_delete(
     request: HttpRequest, company: Company, beneficiaries_id: str

@@ -9,11 +9,12 @@ So each browser session keeps a copy for a short while:
 - the dashboard answer for `DASHBOARD_COPY_SECONDS` (20 s by default): it holds
   balances, so the page says when it was read and offers "Refresh".
 
-Every copy of a session is filed under the session's current generation, a
-random word. `forget` draws a new one, so whatever the company changed through
-the portal (an account opened, a payee added or deleted, a payment sent) shows
-on the next page. A generation lost from the cache is simply a new one: a copy
-can go missing, never come back stale.
+Every copy of a session carries the session's generation when it was made, a
+random word read with the copies in the same cache round trip. `forget` draws
+a new one, so whatever the company changed through the portal (an account
+opened, a payee added or deleted, a payment sent) shows on the next page, even
+when a slower request puts its older copy afterwards. A generation lost from
+the cache is simply a new one: a copy can go missing, never come back stale.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,21 +50,42 @@ def _prefix(request: HttpRequest, company: Company) -> str:
     return f"banking:copies:{company.credentials.user_id}:{session_key}"
 
 
-def _generation(request: HttpRequest, prefix: str) -> str:
-    found = getattr(request, "_copies_generation", None)  # read once per request
-    if found is None:
-        key = f"{prefix}:generation"
-        found = cache.get(key)
-        if found is None:
-            cache.add(key, secrets.token_hex(6), GENERATION_SECONDS)  # a concurrent one may win
-            found = cache.get(key) or ""
-        request._copies_generation = found  # type: ignore[attr-defined]
-    return found
+@dataclass(frozen=True)
+class _Copy:
+    generation: str
+    value: Any
 
 
-def copy_key(request: HttpRequest, company: Company, name: str) -> str:
-    prefix = _prefix(request, company)
-    return f"{prefix}:{_generation(request, prefix)}:{name}"
+class Shelf:
+    """This session's copies of `names`, read with the session's generation in one
+    cache round trip. A copy counts only when it was put under the current one."""
+
+    def __init__(self, request: HttpRequest, company: Company, *names: str) -> None:
+        self._prefix = _prefix(request, company)
+        generation_key = f"{self._prefix}:generation"
+        found = cache.get_many([generation_key, *(self._key(name) for name in names)])
+        generation = found.get(generation_key)
+        if generation is None:
+            # A new session, or the cache forgot: a new generation, so no old copy counts.
+            cache.add(generation_key, secrets.token_hex(6), GENERATION_SECONDS)
+            generation = cache.get(generation_key) or secrets.token_hex(6)
+        self.generation: str = generation
+        self._found = {}
+        for name in names:
+            copy = found.get(self._key(name))
+            if isinstance(copy, _Copy) and copy.generation == generation:
+                self._found[name] = copy.value
+
+    def _key(self, name: str) -> str:
+        return f"{self._prefix}:{name}"
+
+    def get(self, name: str) -> Any:
+        return self._found.get(name)
+
+    def put(self, name: str, value: Any, seconds: float) -> None:
+        """Keep `value` for `seconds`; a `forget` meanwhile makes it count for nothing."""
+        if seconds >= 1:
+            cache.set(self._key(name), _Copy(self.generation, value), int(seconds))
 
 
 def kept(
@@ -77,20 +99,19 @@ def kept(
 ) -> T:
     """This session's copy of `name`, or `fetch()` kept for `seconds` (a failure raises
     and nothing is kept)."""
-    key = copy_key(request, company, name)
-    value = None if refresh or seconds <= 0 else cache.get(key)
+    if seconds <= 0:
+        return fetch()
+    shelf = Shelf(request, company, name)
+    value = None if refresh else shelf.get(name)
     if value is None:
         value = fetch()
-        if seconds > 0:
-            cache.set(key, value, seconds)
+        shelf.put(name, value, seconds)
     return value
 
 
 def forget(request: HttpRequest, company: Company) -> None:
     """Drop every copy of this session: the company changed something at the bank."""
-    generation = secrets.token_hex(6)
-    cache.set(f"{_prefix(request, company)}:generation", generation, GENERATION_SECONDS)
-    request._copies_generation = generation  # type: ignore[attr-defined]
+    cache.set(f"{_prefix(request, company)}:generation", secrets.token_hex(6), GENERATION_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -101,14 +122,21 @@ class Reading:
     read_at: datetime
 
 
+def read_dashboard(company: Company, iban_id: str = "") -> Reading:
+    """The `dashboard` answer (narrowed to `iban_id`) from the bank, now."""
+    answer = get_client().dashboard(company.credentials, iban_id=iban_id)
+    return Reading(answer, timezone.now())
+
+
 def session_dashboard(
     request: HttpRequest, company: Company, *, iban_id: str = "", refresh: bool = False
 ) -> Reading:
     """The `dashboard` answer (narrowed to `iban_id`), from this session's copy when fresh."""
-
-    def read() -> Reading:
-        answer = get_client().dashboard(company.credentials, iban_id=iban_id)
-        return Reading(answer, timezone.now())
-
-    seconds = dashboard_seconds()
-    return kept(request, company, f"dashboard:{iban_id}", read, seconds=seconds, refresh=refresh)
+    return kept(
+        request,
+        company,
+        f"dashboard:{iban_id}",
+        lambda: read_dashboard(company, iban_id),
+        seconds=dashboard_seconds(),
+        refresh=refresh,
+    )

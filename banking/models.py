@@ -12,11 +12,18 @@ change between the review and the code.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# How long the portal keeps a payment it no longer needs: a draft never sent, and
+# any payment at all (its review page, "Pay again" and the exactly-once guard); the
+# bank keeps the transfer itself for ever.
+KEEP_DRAFTS = timedelta(days=7)
+KEEP_PAYMENTS = timedelta(days=90)
 
 
 def new_key() -> str:
@@ -66,6 +73,16 @@ class PendingPayment(models.Model):
     @property
     def is_instant(self) -> bool:
         return self.payment_option == "sepa_instant"
+
+    @classmethod
+    def purge_old(cls, now: datetime | None = None) -> int:
+        """Delete drafts untouched for KEEP_DRAFTS and payments for KEEP_PAYMENTS."""
+        now = now or timezone.now()
+        old = models.Q(updated__lt=now - KEEP_PAYMENTS) | models.Q(
+            state=cls.State.DRAFT, updated__lt=now - KEEP_DRAFTS
+        )
+        deleted, _ = cls.objects.filter(old).delete()
+        return deleted
 
     def advance(self, from_state: str, to_state: str, **changes: Any) -> bool:
         """Move from `from_state` to `to_state` if nobody else did first; True when we won."""

@@ -19,6 +19,7 @@ to the transaction list to see what happened.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -58,6 +59,7 @@ OTP_ATTEMPTS = 3  # the bank cancels a transfer after three wrong codes
 # A payment "sending" or "confirming" for longer than this lost its request (a worker
 # restarted mid-call): nobody knows what the bank did, so it is uncertain, never resent.
 STALE_AFTER = timedelta(minutes=2)
+PURGE_CHANCE = 0.01
 CHOICES_KEY = "payment_choices"  # the last dashboard answer the form showed
 
 
@@ -172,7 +174,7 @@ def _form_page(
     return render_page(request, "banking/payment_new.html", context, fragment="form", status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def payment_new(request: HttpRequest, company: Company) -> HttpResponse:
     try:
@@ -209,6 +211,8 @@ def payment_new(request: HttpRequest, company: Company) -> HttpResponse:
         return _go(request, review_url(existing))
     payment = form.pending_payment(user_id)
     payment.save()
+    if random.random() < PURGE_CHANCE:  # now and then, not on every payment
+        PendingPayment.purge_old()
     if replaced := form.cleaned_data.get("replaces"):
         # "Change" made a new draft: the old one can no longer be confirmed.
         for old in PendingPayment.objects.filter(user_id=user_id, key=replaced):
@@ -246,7 +250,7 @@ def _again_url(payment: PendingPayment) -> str:
     return reverse("banking:payment-new") + "?" + urlencode(fields)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def payment_review(request: HttpRequest, company: Company, key: str) -> HttpResponse:
     payment = _own_payment(company, key=key)
@@ -363,7 +367,7 @@ def _result_page(request: HttpRequest, payment: PendingPayment) -> HttpResponse:
     return render(request, "banking/payment_result.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def payment_confirm(request: HttpRequest, company: Company, unique_id: str) -> HttpResponse:
     payment = _own_payment(company, unique_id=unique_id)

@@ -102,7 +102,7 @@ def initial_choice(request: HttpRequest, accounts: list[t.Iban] | None) -> dict[
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def statements(request: HttpRequest, company: Company) -> HttpResponse:
     accounts, problem = fetch(lambda: session_accounts(request, company))

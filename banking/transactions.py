@@ -328,7 +328,7 @@ def _back_to(unique_id: str) -> str:
 
 
 @limit_uploads()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def transaction_document(request: HttpRequest, company: Company, unique_id: str) -> HttpResponse:
     """Upload the supporting document the bank asked for (is_upload_document 1)."""
@@ -379,7 +379,7 @@ def transaction_document(request: HttpRequest, company: Company, unique_id: str)
     return render_page(request, DETAIL_TEMPLATE, context, fragment="document-form")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def transaction_invoice(request: HttpRequest, company: Company, unique_id: str) -> HttpResponse:
     """Ask the bank to email the invoice: downloadinvoice answers with no file at all."""

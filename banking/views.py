@@ -28,25 +28,27 @@ from portal.pages import Company, render_page
 def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
     iban_id = request.GET.get("iban_id", "").strip()
     refresh = bool(request.GET.get("refresh"))
-    # An unknown iban_id makes the bank refuse: the page then offers all accounts.
-    reading, problem = fetch(
-        lambda: copies.session_dashboard(request, company, iban_id=iban_id, refresh=refresh)
-    )
+    seconds = copies.dashboard_seconds()
+    # What the page shows depends on the answer and the language only, so the
+    # content is kept as long as the answer, and both are read in one round trip.
+    answer_name, page_name = f"dashboard:{iban_id}", f"dashboard-page:{iban_id}:{get_language()}"
+    shelf = copies.Shelf(request, company, answer_name, page_name)
+    reading = None if refresh or seconds <= 0 else shelf.get(answer_name)
     if reading is None:
-        context = {"company": company, "problem": problem, "iban_id": iban_id}
-        content = render_to_string("banking/_dashboard.html", context, request)
-        return render_page(request, "banking/dashboard.html", {"content": content}, status=503)
-    # What it shows depends on the answer and the language only, so it is kept as
-    # long as the answer is.
-    age = (timezone.now() - reading.read_at).total_seconds()
-    content = copies.kept(
-        request,
-        company,
-        f"dashboard-page:{iban_id}:{get_language()}:{reading.read_at.timestamp()}",
-        lambda: _content(request, company, reading, iban_id),
-        seconds=int(copies.dashboard_seconds() - age),
-        refresh=refresh,
-    )
+        # An unknown iban_id makes the bank refuse: the page then offers all accounts.
+        reading, problem = fetch(lambda: copies.read_dashboard(company, iban_id))
+        if reading is None:
+            context = {"company": company, "problem": problem, "iban_id": iban_id}
+            content = render_to_string("banking/_dashboard.html", context, request)
+            return render_page(request, "banking/dashboard.html", {"content": content}, status=503)
+        shelf.put(answer_name, reading, seconds)
+    page = shelf.get(page_name)
+    if page is not None and page[0] == reading.read_at:
+        content = page[1]
+    else:
+        content = _content(request, company, reading, iban_id)
+        age = (timezone.now() - reading.read_at).total_seconds()
+        shelf.put(page_name, (reading.read_at, content), seconds - age)
     return render_page(request, "banking/dashboard.html", {"content": content})
 
 

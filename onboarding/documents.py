@@ -144,7 +144,7 @@ def _documents_not_sent(request: HttpRequest) -> HttpResponse:
 
 @limit_uploads()
 @signed_in_view()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def company_documents(request: HttpRequest, company: Company) -> HttpResponse:
     client = get_client()
     lines = _read_first(
@@ -228,7 +228,7 @@ def _additional_not_sent(request: HttpRequest) -> HttpResponse:
 
 @limit_uploads()
 @signed_in_view()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def additional_documents(request: HttpRequest, company: Company) -> HttpResponse:
     client = get_client()
     items = _read_first(

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
 from codego import reference
@@ -308,7 +308,7 @@ def build_steps(status: CompanyStatus, documents: CompanyDocumentStatus | None) 
 
 
 @signed_in_view()
-@require_GET
+@require_safe
 def overview(request: HttpRequest, company: Company) -> HttpResponse:
     if company.is_live:
         return _to_dashboard(request)
@@ -372,7 +372,7 @@ def _summary(form: forms.Form, values: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @signed_in_view()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def company(request: HttpRequest, company: Company) -> HttpResponse:
     status = _step_status(request, company, COMPANY_TEMPLATE, CompanyDetailsForm)
     if isinstance(status, HttpResponse):
@@ -421,7 +421,7 @@ def _saved_director(session: Credentials, status: CompanyStatus) -> Director | N
 
 
 @signed_in_view()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def directors(request: HttpRequest, company: Company) -> HttpResponse:
     status = _step_status(request, company, DIRECTORS_TEMPLATE, DirectorForm)
     if isinstance(status, HttpResponse):
@@ -532,7 +532,7 @@ RISK_GROUP_LABELS = {
 
 
 @signed_in_view()
-@require_GET
+@require_safe
 def plan(request: HttpRequest, company: Company) -> HttpResponse:
     status = get_client().get_company_status(company.credentials)
     try:
@@ -593,7 +593,7 @@ def _outcome(message: str) -> str:
     return next((key for words, key in OUTCOMES.items() if words in text), "refused")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_respond(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     unique_id = (source.get("unique_id") or request.GET.get("unique_id") or "").strip()

@@ -165,7 +165,7 @@ def _signup_page(request: HttpRequest, form: SignupForm) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -192,7 +192,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return _signup_page(request, form)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_pending(PENDING_SIGNUP, "onboarding:signup")
 def signup_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
     email = pending["email"]
@@ -232,7 +232,7 @@ def signup_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse
 # ---------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and portal_session.is_signed_in(request):
         if request.GET.get("expired"):
@@ -273,7 +273,7 @@ def login(request: HttpRequest) -> HttpResponse:
     return render_page(request, "onboarding/login.html", {"form": form}, fragment="form")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_pending(PENDING_LOGIN, "onboarding:login")
 def login_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
     email = pending["email"]
@@ -335,7 +335,7 @@ def login_resend(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def password_forgot(request: HttpRequest) -> HttpResponse:
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -362,7 +362,7 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
     return render_page(request, "onboarding/password_forgot.html", {"form": form}, fragment="form")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_pending(PENDING_RESET, "onboarding:password-forgot")
 def password_reset(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
     email = pending["email"]

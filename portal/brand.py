@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from codego import reference
 from codego.types import Brand
@@ -227,7 +227,7 @@ def _css_version(site_color: str) -> str:
     return hashlib.sha256(accent_css(site_color).encode()).hexdigest()[:10]
 
 
-@require_GET
+@require_safe
 def brand_css(request: HttpRequest) -> HttpResponse:
     """`:root { --accent; --accent-text; --accent-link }` for the current brand."""
     brand, unreachable = current_brand()

@@ -143,8 +143,11 @@ def _activity_key(request: HttpRequest) -> str:
 
 def last_activity(request: HttpRequest) -> float | None:
     """When the session last saw a real request: the cache's exact stamp or the session's."""
-    exact = cache.get(_activity_key(request))
+    # Both clocks in one cache round trip: keep_token_alive() needs the other next.
+    clocks = cache.get_many([_activity_key(request), _live_key(request)])
+    exact = clocks.get(_activity_key(request))
     request._activity_stamp = exact  # type: ignore[attr-defined]  # for touch()
+    request._live_stamp = (_live_key(request), clocks.get(_live_key(request)))  # type: ignore[attr-defined]
     stamps = (request.session.get(LAST_ACTIVITY_KEY), exact)
     values = [float(stamp) for stamp in stamps if isinstance(stamp, int | float)]
     return max(values) if values else None
@@ -192,7 +195,9 @@ def keep_token_alive(request: HttpRequest) -> bool:
     key = _live_key(request)
     # The key holds when the last call was made: the 30 s are counted on our
     # clock, whenever the cache expires it (Redis expires keys on its own clock).
-    last = cache.get(key)
+    read_key, last = getattr(request, "_live_stamp", (None, None))
+    if read_key != key or last is None:
+        last = cache.get(key)
     if isinstance(last, int | float) and time.time() - last < LIVE_INTERVAL:
         return False
     # Workers that read the same stamp race for the same claim: `add` lets one win.

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from codego.client import get_client
 from portal.checks import static_manifest_problem
@@ -25,13 +25,13 @@ UPSTREAM_PROBE_KEY = "readyz:upstream"
 Probe = Callable[[], str | None]
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness: answers without calling upstream."""
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: database, cache, upstream and static files, each with its latency.
 

@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sandbox import actions, demo
 from sandbox.console_forms import (
@@ -165,7 +165,7 @@ def _fault_effect(fault: Fault) -> str:
     return _("%(ms)s ms latency") % {"ms": fault.latency_ms}
 
 
-@require_GET
+@require_safe
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Companies with their KYC state, the fault panel, reset/seed and the journal."""
@@ -223,7 +223,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @staff_required
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one company, and a form for every staff action."""
@@ -446,7 +446,7 @@ def seed(request: HttpRequest) -> HttpResponse:
     return redirect("sandbox:console")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def reset(request: HttpRequest) -> HttpResponse:
     """A confirmation page; only a POST with the box ticked empties the bank."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sandbox.models import StoredFile
 
@@ -19,7 +19,7 @@ def file_url(stored: StoredFile | None) -> str:
         return ""
 
 
-@require_GET
+@require_safe
 def stored_file(request: HttpRequest, key: str) -> HttpResponse:
     """The file's bytes with its type, shown inline and never sniffed as something else."""
     stored = StoredFile.objects.filter(key=key).first()

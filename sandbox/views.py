@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal import demo
 from sandbox import api
@@ -50,7 +50,7 @@ def _visible_mail(request: HttpRequest) -> QuerySet[Mail]:
     return mails.annotate(to_lower=Lower("to")).filter(to_lower__in=typed)
 
 
-@require_GET
+@require_safe
 def mailbox_json(request: HttpRequest) -> JsonResponse:
     """Emails newest first, optionally for one recipient (`?to=`)."""
     mails = _visible_mail(request)
@@ -73,7 +73,7 @@ def mailbox_json(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def mailbox(request: HttpRequest) -> HttpResponse:
     """The emails the bank sent, newest first, optionally for one recipient (`?to=`)."""
     mails = _visible_mail(request)
@@ -92,14 +92,14 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     """One email with its body, links clickable."""
     mail = get_object_or_404(_visible_mail(request), pk=pk)
     return render(request, "sandbox/mailbox_message.html", {"mail": mail})
 
 
-@require_GET
+@require_safe
 def director_kyc(request: HttpRequest, kyc_id: str) -> HttpResponse:
     """Where the emailed KYC link lands: the real bank's identity check is not simulated.
 

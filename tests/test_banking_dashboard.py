@@ -8,6 +8,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 
 from banking.charts import daily_balances
 from codego.client import get_client
@@ -229,3 +230,40 @@ def test_an_outage_is_never_kept_as_the_copy(signed_in, company):
     actions.clear_faults()
     html = signed_in.get("/dashboard/").content.decode()
     assert "5,000.00\u00a0EUR" in html
+
+
+@pytest.mark.parametrize("path", ["/login/", "/healthz", "/signup/", "/password/forgot/"])
+def test_head_answers_like_get_without_a_body(client, path):
+    """Uptime monitors ask with HEAD; a page that answers GET answers HEAD too."""
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_head_on_signed_in_pages_answers_like_get(signed_in):
+    for path in ("/dashboard/", "/transactions/", "/payments/new/", "/beneficiaries/new/"):
+        assert signed_in.head(path).status_code == 200, path
+
+
+def test_a_copy_put_after_the_company_changed_something_never_counts(rf, db):
+    """A slow request that read before a payment and puts its copy after it."""
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from banking import copies
+    from codego.types import Credentials
+    from portal.pages import Company
+
+    request = rf.get("/dashboard/")
+    request.session = SessionStore()
+    request.session.create()
+    company = Company(Credentials(user_id="7", web_token="t"), True, "Acme", "a@codego.test")
+    slow = copies.Shelf(request, company, "dashboard:")
+    copies.forget(request, company)  # meanwhile, a payment in another tab
+    slow.put("dashboard:", "balance before the payment", 20)
+    assert copies.Shelf(request, company, "dashboard:").get("dashboard:") is None
+    fresh = copies.Shelf(request, company, "dashboard:")
+    fresh.put("dashboard:", "balance after", 20)
+    assert copies.Shelf(request, company, "dashboard:").get("dashboard:") == "balance after"
+    # The cache forgetting the generation makes every copy a miss, never a stale hit.
+    cache.delete(f"banking:copies:7:{request.session.session_key}:generation")
+    assert copies.Shelf(request, company, "dashboard:").get("dashboard:") is None

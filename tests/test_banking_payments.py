@@ -571,3 +571,47 @@ def test_a_send_timeout_on_resend_is_an_unknown_outcome(signed_in, iban, payee_i
     payment.refresh_from_db()
     assert payment.state == State.UNCERTAIN
     assert journal_calls("iban_sendmoney") == 2
+
+
+def test_old_drafts_and_old_payments_are_purged_recent_ones_kept(signed_in, iban, payee_id):
+    recent_draft = reviewed(signed_in, iban, payee_id)
+    now = timezone.now()
+    PendingPayment.objects.filter(pk=recent_draft.pk).update(updated=now - timedelta(days=6))
+    old_draft = PendingPayment.objects.create(
+        **{**_fields(recent_draft), "key": "old-draft", "updated": now - timedelta(days=8)}
+    )
+    old_done = PendingPayment.objects.create(
+        **{
+            **_fields(recent_draft),
+            "key": "old-done",
+            "state": State.DONE,
+            "updated": now - timedelta(days=91),
+        }
+    )
+    recent_done = PendingPayment.objects.create(
+        **{
+            **_fields(recent_draft),
+            "key": "recent-done",
+            "state": State.DONE,
+            "updated": now - timedelta(days=30),
+        }
+    )
+    assert PendingPayment.purge_old() == 2
+    left = set(PendingPayment.objects.values_list("key", flat=True))
+    assert left == {recent_draft.key, recent_done.key}
+    assert old_draft.key not in left
+    assert old_done.key not in left
+
+
+def _fields(payment: PendingPayment) -> dict:
+    skip = {"id", "key", "state", "updated", "created"}
+    return {f.name: getattr(payment, f.name) for f in payment._meta.fields if f.name not in skip}
+
+
+def test_a_new_payment_now_and_then_purges_the_old_ones(signed_in, iban, payee_id, monkeypatch):
+    monkeypatch.setattr("banking.payments.PURGE_CHANCE", 1.0)
+    first = reviewed(signed_in, iban, payee_id)
+    PendingPayment.objects.filter(pk=first.pk).update(updated=timezone.now() - timedelta(days=8))
+    signed_in.post("/payments/new/", payment_data(signed_in, iban, payee_id))
+    assert not PendingPayment.objects.filter(pk=first.pk).exists()
+    assert PendingPayment.objects.count() == 1
