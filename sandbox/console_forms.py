@@ -7,12 +7,14 @@ bank's state and answers with an `ActionError` the console shows as it is.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal import throttle
 from sandbox import actions, reference
 from sandbox.models import CompanyDocument
 
@@ -24,6 +26,21 @@ class StaffAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "not_staff": _("This account is not a staff account of the sandbox console."),
     }
+
+    def clean(self) -> dict[str, Any]:
+        # The same throttle as the portal's sign-in: a public demo's console must not
+        # be a place to guess staff passwords.
+        who = "console:" + str(self.data.get("username") or "").strip().lower()
+        refused = throttle.refusal(self.request, who)
+        if refused:
+            raise ValidationError(refused, code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.record_failure(self.request, who)
+            raise
+        throttle.reset(who)
+        return cleaned
 
     def confirm_login_allowed(self, user) -> None:  # type: ignore[no-untyped-def]
         super().confirm_login_allowed(user)

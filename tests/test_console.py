@@ -165,6 +165,28 @@ def test_login_follows_next(client, staff):
     assert response["Location"] == target
 
 
+def test_guessing_a_staff_password_is_throttled_like_the_portal_sign_in(client, staff, settings):
+    settings.THROTTLE_PAIR_LIMIT = 3
+    for _ in range(3):
+        client.post(LOGIN, {"username": "compliance", "password": "a-guess"})
+    # Even the right password waits now, and the page says until when.
+    response = client.post(LOGIN, {"username": "compliance", "password": "Staff-pass-1"})
+    assert response.status_code == 200
+    assert "Too many attempts. Try again at" in response.content.decode()
+    assert client.get(CONSOLE).status_code == 302
+
+
+def test_a_staff_sign_in_clears_the_earlier_failures(client, staff, settings):
+    settings.THROTTLE_EMAIL_FREE_FAILURES = 2
+    right = {"username": "compliance", "password": "Staff-pass-1"}
+    client.post(LOGIN, {"username": "compliance", "password": "a-guess"})
+    assert client.post(LOGIN, right).status_code == 302
+    client.post(reverse("sandbox:console-logout"))
+    # Without the reset, this would be the second failure and the next try would wait.
+    client.post(LOGIN, {"username": "compliance", "password": "a-guess"})
+    assert client.post(LOGIN, right).status_code == 302
+
+
 def test_wrong_password_is_refused(client, staff):
     response = client.post(LOGIN, {"username": "compliance", "password": "nope"})
 
