@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from banking import copies
 from banking.history import compact_iban, session_accounts, session_beneficiaries
 from banking.pages import bank_page, fetch, problem_text
 from codego import types as t
@@ -371,6 +372,7 @@ def transaction_document(request: HttpRequest, company: Company, unique_id: str)
                 % {"problem": problem_text(error)},
             )
         else:
+            copies.forget(request, company)  # the transaction's state changed at the bank
             messages.success(
                 request, _("Your document was sent to the bank. It will review it shortly.")
             )
