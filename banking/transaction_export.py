@@ -54,7 +54,7 @@ def header() -> list[str]:
     return [
         _("Date"),
         _("Counterparty"),
-        _("IBAN"),
+        _("Account IBAN"),  # the company's own account: rows carry no counterparty IBAN
         _("Reference"),
         _("Amount"),
         _("Fee"),

@@ -192,7 +192,7 @@ def test_the_export_walks_every_page_and_has_the_bookkeeper_columns(signed_in, c
     assert response["Content-Disposition"].startswith('attachment; filename="transactions-')
     rows = export_rows(response)
     assert rows[0] == [
-        "Date", "Counterparty", "IBAN", "Reference", "Amount", "Fee", "Currency", "Status",
+        "Date", "Counterparty", "Account IBAN", "Reference", "Amount", "Fee", "Currency", "Status",
         "Transaction ID",
     ]  # fmt: skip
     assert len(rows) == 1 + 231
