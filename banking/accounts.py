@@ -42,7 +42,9 @@ def accounts(request: HttpRequest, company: Company) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @bank_page
 def account_new(request: HttpRequest, company: Company) -> HttpResponse:
-    form = AccountForm(request.POST or None)
+    # Typed before the bank ended the session: the page shows it again.
+    typed = portal_session.take_typed(request) if request.method == "GET" else {}
+    form = AccountForm(request.POST or None, initial=typed)
     if request.method == "POST" and form.is_valid():
         label = form.cleaned_data["label"]
         try:

@@ -192,6 +192,9 @@ def _after_adding(form: BeneficiaryForm) -> str:
 @bank_page
 def beneficiary_new(request: HttpRequest, company: Company) -> HttpResponse:
     initial = {"next": RETURN_TO_PAYMENT if request.GET.get("next") == RETURN_TO_PAYMENT else ""}
+    if request.method == "GET":
+        # Typed before the bank ended the session: the page shows it again.
+        initial.update(portal_session.take_typed(request))
     form = BeneficiaryForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -36,6 +36,7 @@ from portal import session as portal_session
 from portal import texts
 from portal.brand import NEUTRAL_BRAND, css_version
 from portal.errors import upstream_unavailable
+from portal.pages import sign_in_again
 
 logger = logging.getLogger("portal.session")
 
@@ -91,13 +92,9 @@ class SessionActivityMiddleware:
         try:
             portal_session.keep_token_alive(request)
         except SessionExpired:
-            portal_session.end_expired(request)
             # After signing in, back to this page (for a form: the page it was sent from,
-            # e.g. a payment's review, which is never sent twice).
-            referer = request.headers.get("Referer")
-            back = request.get_full_path() if request.method == "GET" else referer
-            next_url = portal_session.safe_next(request, back)
-            return portal_session.redirect(request, portal_session.login_url(next_url))
+            # e.g. a payment's review, which is never sent twice, with what it held).
+            return sign_in_again(request)
         except CodegoError as error:
             # The view's own call will meet the same outage and say so.
             logger.warning("updateUserLive failed: %s", type(error).__name__)

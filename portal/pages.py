@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -100,6 +101,8 @@ def sign_in_again(request: HttpRequest, next_url: str | None = None) -> HttpResp
         else:
             referer = portal_session.safe_next(request, request.headers.get("Referer"))
             next_url = referer or request.path
+            # What the form held waits for its page (`take_typed`) after signing in.
+            portal_session.keep_typed(request, urlsplit(next_url).path)
     return portal_session.redirect(request, portal_session.login_url(next_url))
 
 

@@ -72,6 +72,34 @@ def sign_out(request: HttpRequest) -> None:
     request.session.flush()
 
 
+# Form fields never kept across a sign-in: secrets, codes and one-time keys.
+NOT_KEPT = ("csrfmiddlewaretoken", "password", "otp", "payment_key")
+TYPED_KEY = "typed_before_sign_in"
+TYPED_MAX_CHARS = 8000
+
+
+def keep_typed(request: HttpRequest, page_path: str) -> None:
+    """Keep what a form sent when the bank ended the session, for `page_path`
+    once the visitor has signed in again (a session's key rotates, its data stays).
+    Passwords, codes and files are never kept."""
+    fields = {
+        name: request.POST.getlist(name)
+        for name in request.POST
+        if not any(word in name for word in NOT_KEPT)
+    }
+    if fields and sum(len(v) for values in fields.values() for v in values) <= TYPED_MAX_CHARS:
+        request.session[TYPED_KEY] = {"path": page_path, "fields": fields}
+
+
+def take_typed(request: HttpRequest) -> dict[str, str]:
+    """The fields kept for this page by `keep_typed`, once; {} when there are none."""
+    kept = request.session.get(TYPED_KEY)
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        return {}
+    del request.session[TYPED_KEY]
+    return {name: values[-1] for name, values in kept.get("fields", {}).items() if values}
+
+
 def signed_in_data(request: HttpRequest) -> dict[str, Any] | None:
     session = getattr(request, "session", None)
     if session is None:

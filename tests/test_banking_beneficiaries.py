@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from codego.client import get_client
 from sandbox import actions
 from sandbox.models import Beneficiary
 from tests.banking_money import company_fixture, signed_in_fixture  # noqa: F401
-from tests.conftest import journal_calls, sign_in
+from tests.conftest import journal_calls, portal_sign_in, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +212,53 @@ def test_a_list_fault_shows_an_inline_message_with_a_retry(signed_in, fault):
     response = signed_in.get("/beneficiaries/?q=x")
     assert response.status_code == 503
     assert 'href="/beneficiaries/?q=x"' in response.content.decode()
+
+
+def test_an_expired_token_on_adding_a_payee_keeps_what_was_typed_for_after_sign_in(
+    client, signed_in, company
+):
+    actions.expire_token(email=company.email)
+    cache.clear()  # the heartbeat's "recently refreshed" mark, so the form's own call meets it
+    typed = {
+        "type": "business",
+        "company_name": "Contoso GmbH",
+        "account": "DE89 3704 0044 0532 0130 00",
+        "email": "billing@contoso.example",
+    }
+    response = signed_in.post(
+        "/beneficiaries/new/", typed, headers={"Referer": "http://testserver/beneficiaries/new/"}
+    )
+    assert response["Location"].startswith("/login/?next=")
+    assert response["Location"].endswith("%2Fbeneficiaries%2Fnew%2F")
+    back = portal_sign_in(client, company.email, next="/beneficiaries/new/")
+    assert back["Location"] == "/beneficiaries/new/"
+    page = client.get("/beneficiaries/new/").content.decode()
+    assert 'value="Contoso GmbH"' in page
+    assert 'value="DE89 3704 0044 0532 0130 00"' in page
+    assert 'value="billing@contoso.example"' in page
+    # Shown once: the next visit is an empty form again.
+    assert 'value="Contoso GmbH"' not in client.get("/beneficiaries/new/").content.decode()
+
+
+def test_passwords_codes_and_one_time_keys_are_never_kept_across_a_sign_in(rf):
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from portal.session import keep_typed, take_typed
+
+    sent = rf.post(
+        "/x/",
+        {
+            "label": "Payroll",
+            "password": "Secret-pass-1",
+            "new_password2": "Secret-pass-1",
+            "otp": "123456",
+            "payment_key": "k",
+            "csrfmiddlewaretoken": "t",
+        },
+    )
+    sent.session = SessionStore()
+    keep_typed(sent, "/accounts/new/")
+    later = rf.get("/accounts/new/")
+    later.session = sent.session
+    assert take_typed(later) == {"label": "Payroll"}
+    assert take_typed(later) == {}
