@@ -133,6 +133,9 @@ def _step_form(
     if request.method == "POST" and not editable:
         messages.info(request, locked)
         return None, portal_session.redirect(request, reverse(here))
+    if request.method == "GET":
+        # Typed before the bank ended the session: the page shows it again.
+        initial = {**initial, **portal_session.take_typed(request)}
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid() and send_form(form, lambda: send(form)):
         messages.success(request, done)

@@ -179,6 +179,21 @@ def test_company_validation_names_fields_and_keeps_values(signed_in):
     assert journal_calls("updatecompanydetails") == 0
 
 
+def test_an_expired_token_on_the_company_form_keeps_what_was_typed_for_after_sign_in(
+    signed_in, company
+):
+    actions.expire_token(email=company.email)
+    cache.clear()  # the heartbeat's "recently refreshed" mark, so the form's own call meets it
+    referer = {"Referer": "http://testserver/onboarding/company/"}
+    response = signed_in.post("/onboarding/company/", company_data(), headers=referer)
+    assert response["Location"].startswith("/login/?next=")
+    sign_in(signed_in)
+    page = body(signed_in.get("/onboarding/company/"))
+    assert 'value="0123.456.789"' in page
+    assert 'value="Rue de la Loi 16"' in page
+    assert "Paying suppliers" in page
+
+
 def test_company_form_htmx_answers_the_fragment(signed_in):
     response = signed_in.post("/onboarding/company/", company_data(phone="1"), headers=HX)
     page = body(response)
