@@ -7,6 +7,10 @@ proxy in front terminates HTTPS and forwards to 127.0.0.1.
 import multiprocessing
 import os
 
+# As manage.py and portal/wsgi.py: on_starting below sets Django up before any
+# worker imports the application.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))

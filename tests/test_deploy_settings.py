@@ -11,9 +11,13 @@ import json
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bench.production import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +64,7 @@ def _run(
         "DEBUG",
         "SECRET_KEY",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DJANGO_SETTINGS_MODULE",
         "SANDBOX_",
         "CODEGO_",
         "STATIC_ROOT",
@@ -127,6 +132,39 @@ def test_gunicorn_refuses_to_start_without_collectstatic(tmp_path):
     result = _run(env, command=[gunicorn, "-c", "portal/gunicorn_conf.py", "portal.wsgi"])
     assert result.returncode != 0
     assert "portal.E001" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_gunicorn_serves_as_make_serve_starts_it_with_nothing_but_the_documented_variables(
+    collected,
+):
+    """No DJANGO_SETTINGS_MODULE: `make serve` sets only what the README lists."""
+    port = free_port()
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    env = {k: v for k, v in collected.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env |= {"PORT": str(port), "WEB_CONCURRENCY": "1", "ALLOWED_HOSTS": "127.0.0.1"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))}
+    server = subprocess.Popen(  # noqa: S603 - our own server with fixed arguments
+        [gunicorn, "-c", "portal/gunicorn_conf.py", "portal.wsgi:application"],
+        cwd=ROOT,
+        env={**clean, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as up:
+                    assert up.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, "gunicorn exited"
+                assert time.monotonic() < deadline, "gunicorn did not come up"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 @pytest.mark.slow
