@@ -141,10 +141,12 @@ def _initial(request: HttpRequest, company: Company, choices: PaymentChoices) ->
     if payee is not None:
         initial["beneficiaries_id"] = payee.beneficiaries_id
     change = query.get("change", "")
-    draft = PendingPayment.objects.filter(
-        user_id=company.credentials.user_id, key=change, state=State.DRAFT
-    ).first()
-    if draft is not None:
+    draft = change and (
+        PendingPayment.objects.filter(
+            user_id=company.credentials.user_id, key=change, state=State.DRAFT
+        ).first()
+    )
+    if draft:
         initial.update(
             {
                 "replaces": draft.key,
