@@ -149,3 +149,26 @@ def test_the_payment_works_without_javascript(portal, new_context, check_page):
     page.get_by_label("Code from the email").fill(latest_code(company.email))
     page.get_by_role("button", name=re.compile(r"^Send \d")).click()
     expect(page.get_by_role("heading", name="Payment sent")).to_be_visible()
+
+
+def test_the_dashboard_says_when_it_read_the_balances_and_refresh_reads_them_again(
+    portal, new_context, check_page
+):
+    email = "refresh@acme.test"
+    create_company(email)
+    page = new_context(viewport=VIEWPORTS["narrow"]).new_page()
+    sign_in(page, portal, email)
+    balance = page.locator(".hero-amount")
+    expect(balance).to_have_text("5,000.00\u00a0EUR")
+    expect(page.locator(".as-of")).to_contain_text("As of")
+    iban = Iban.objects.get(company__email=email)
+    actions.credit(iban=iban.iban, amount=Decimal("250.00"), name="Globex Corporation")
+    page.reload()  # the session's copy: money from outside shows after Refresh
+    expect(balance).to_have_text("5,000.00\u00a0EUR")
+    page.get_by_role("link", name="Refresh").click()  # an htmx swap
+    iban.refresh_from_db()
+    expect(balance).to_have_text(f"{iban.balance:,.2f}\u00a0EUR")
+    expect(page.get_by_text("Globex Corporation").first).to_be_visible()
+    expect(page).to_have_url(url("/dashboard/"))
+    assert "refresh" not in page.url
+    check_page(page, "banking-dashboard-refreshed")
