@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 from csp.utils import build_policy
 from django.conf import settings
-from django.contrib import messages
 from django.core.signals import got_request_exception
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
@@ -33,7 +32,6 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from codego.errors import CodegoError, SessionExpired
 from portal import session as portal_session
-from portal import texts
 from portal.brand import NEUTRAL_BRAND, css_version
 from portal.errors import upstream_unavailable
 from portal.pages import sign_in_again
@@ -110,9 +108,9 @@ class CodegoErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, SessionExpired):
-            portal_session.sign_out(request)
-            messages.info(request, texts.SESSION_EXPIRED)
-            response = portal_session.redirect(request, portal_session.login_url())
+            # As on every signed-in page: sign in again, then back here, with what a
+            # form held.
+            response = sign_in_again(request)
             add_never_cache_headers(response)
             return response
         if isinstance(exception, CodegoError):
