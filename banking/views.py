@@ -39,7 +39,7 @@ def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
         reading, problem = fetch(lambda: copies.read_dashboard(company, iban_id))
         if reading is None:
             context = {"company": company, "problem": problem, "iban_id": iban_id}
-            content = render_to_string("banking/_dashboard.html", context, request)
+            content = _render_content(request, context)
             return render_page(request, "banking/dashboard.html", {"content": content}, status=503)
         shelf.put(answer_name, reading, seconds)
     page = shelf.get(page_name)
@@ -78,4 +78,10 @@ def _content(request: HttpRequest, company: Company, reading: copies.Reading, ib
         # Each card links to its own view, except when it is the one shown.
         "more_url": "" if selected else dashboard_url,
     }
-    return render_to_string("banking/_dashboard.html", context, request)
+    return _render_content(request, context)
+
+
+def _render_content(request: HttpRequest, context: dict[str, object]) -> str:
+    """The dashboard's content. It needs the request only (its path), not the context
+    processors, which the page around it runs anyway: brand, navigation, badge."""
+    return render_to_string("banking/_dashboard.html", {**context, "request": request})
