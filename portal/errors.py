@@ -1,4 +1,4 @@
-"""Themed error pages, and the page shown when the bank is unavailable.
+"""Themed error pages: 400 to 500, the bank unavailable, the database or cache down.
 
 None of them shows technical detail: no exception text, no endpoint, no
 upstream message, no stack trace.
@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import logging
 
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from codego.errors import CodegoError, RateLimited
+from portal.brand import NEUTRAL_BRAND, css_version, current_brand
+from portal.outage import is_outage
 
 logger = logging.getLogger("portal.errors")
 
@@ -45,14 +49,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without context processors: whatever failed must not fail again."""
-    from portal.middleware import is_outage
-
     if is_outage(request):
         # The cache or database is down: the outage page replaces this one anyway.
         return HttpResponse(_PLAIN_500, status=500)
     try:
-        from portal.brand import css_version, current_brand
-
         brand, unreachable = current_brand()
         html = loader.get_template("errors/500.html").render(
             {
@@ -111,3 +111,46 @@ def _same_site(request: HttpRequest, url: str) -> str:
     ):
         return url
     return ""
+
+
+# Seconds a client is told to wait when the database or the cache is down.
+OUTAGE_RETRY_AFTER = 10
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The "temporarily unavailable" page, from the template alone.
+
+    No context processor, session, cache or database: those are what failed.
+    The brand is the neutral one (the operator's is in the cache), and the
+    headers the middleware below would add are set here.
+    """
+    if request.method in ("GET", "HEAD"):
+        retry_url, back_url = request.get_full_path(), ""
+    else:
+        referer = request.headers.get("Referer", "")
+        same_site = url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        retry_url, back_url = "", referer if referer and same_site else "/"
+    html = loader.get_template("errors/unavailable.html").render(
+        {
+            "brand": NEUTRAL_BRAND,
+            "brand_css_version": css_version(NEUTRAL_BRAND),
+            "signed_in": False,
+            "retry_url": retry_url,
+            "back_url": back_url,
+        }
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    response["Content-Security-Policy"] = build_policy()
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Frame-Options"] = "DENY"
+    response["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+    add_never_cache_headers(response)
+    if request.headers.get("HX-Request"):
+        # As for the bank's 503: the page's main part replaces the page's main part.
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#main"
+    return response

@@ -14,29 +14,21 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 
-from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import got_request_exception
-from django.db import InterfaceError as DatabaseInterfaceError
-from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse
-from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from codego.errors import CodegoError, SessionExpired
 from portal import session as portal_session
-from portal.brand import NEUTRAL_BRAND, css_version
-from portal.errors import upstream_unavailable
+from portal.errors import service_unavailable, upstream_unavailable
+from portal.outage import outage_of
 from portal.pages import sign_in_again
 
 logger = logging.getLogger("portal.session")
+outage_logger = logging.getLogger("portal.outage")
 
 
 def _is_passive(request: HttpRequest) -> bool:
@@ -123,44 +115,6 @@ class CodegoErrorMiddleware:
 # The database or the cache down
 # ---------------------------------------------------------------------------
 
-# Connection failures of PostgreSQL (and SQLite's "database is locked") and Redis.
-OUTAGE_ERRORS = (
-    DatabaseOperationalError,
-    DatabaseInterfaceError,
-    RedisConnectionError,
-    RedisTimeoutError,
-)
-OUTAGE_RETRY_AFTER = 10  # seconds
-outage_logger = logging.getLogger("portal.outage")
-_OUTAGE_ATTRIBUTE = "portal_outage"
-
-
-def outage_cause(error: BaseException | None) -> BaseException | None:
-    """The database or cache failure behind `error` (itself or what it was raised from)."""
-    for _depth in range(10):  # a chain, never a cycle we follow forever
-        if error is None or isinstance(error, OUTAGE_ERRORS):
-            return error
-        error = error.__cause__ or error.__context__
-    return None
-
-
-def _note_outage(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
-    """Django turns an exception into a 500 response in the middleware layer it
-    escaped from, so it never reaches `OutageMiddleware`; this receiver of
-    `got_request_exception` (sent while the exception is being handled) marks
-    the request for it instead."""
-    cause = outage_cause(sys.exc_info()[1])
-    if cause is not None and request is not None:
-        setattr(request, _OUTAGE_ATTRIBUTE, cause)
-
-
-def is_outage(request: object) -> bool:
-    """Whether a database or cache failure was met while answering `request`."""
-    return getattr(request, _OUTAGE_ATTRIBUTE, None) is not None
-
-
-got_request_exception.connect(_note_outage, dispatch_uid="portal.middleware.outage")
-
 
 class OutageMiddleware:
     """Right inside the request log: whatever the layers below answered after the
@@ -171,7 +125,7 @@ class OutageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        cause = getattr(request, _OUTAGE_ATTRIBUTE, None)
+        cause = outage_of(request)
         if cause is None:
             return response
         # The driver's words say which server failed how; they hold no password.
@@ -179,42 +133,3 @@ class OutageMiddleware:
             "database or cache unavailable: %s: %s", type(cause).__name__, str(cause)[:300]
         )
         return service_unavailable(request)
-
-
-def service_unavailable(request: HttpRequest) -> HttpResponse:
-    """The "temporarily unavailable" page, from the template alone.
-
-    No context processor, session, cache or database: those are what failed.
-    The brand is the neutral one (the operator's is in the cache), and the
-    headers the middleware below would add are set here.
-    """
-    if request.method in ("GET", "HEAD"):
-        retry_url, back_url = request.get_full_path(), ""
-    else:
-        referer = request.headers.get("Referer", "")
-        same_site = url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        retry_url, back_url = "", referer if referer and same_site else "/"
-    html = loader.get_template("errors/unavailable.html").render(
-        {
-            "brand": NEUTRAL_BRAND,
-            "brand_css_version": css_version(NEUTRAL_BRAND),
-            "signed_in": False,
-            "retry_url": retry_url,
-            "back_url": back_url,
-        }
-    )
-    response = HttpResponse(html, status=503)
-    response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
-    response["Content-Security-Policy"] = build_policy()
-    response["X-Content-Type-Options"] = "nosniff"
-    response["X-Frame-Options"] = "DENY"
-    response["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
-    add_never_cache_headers(response)
-    if request.headers.get("HX-Request"):
-        # As for the bank's 503: the page's main part replaces the page's main part.
-        response["HX-Retarget"] = "#main"
-        response["HX-Reswap"] = "outerHTML"
-        response["HX-Reselect"] = "#main"
-    return response

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 
+from portal.outage import is_outage, outage_cause
+
 logger = logging.getLogger("portal.request")
 
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -97,8 +99,6 @@ class OutageTracebackFilter(logging.Filter):
     A thousand tracebacks of the same stopped Redis help nobody."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from portal.middleware import is_outage, outage_cause  # models load after logging
-
         if is_outage(getattr(record, "request", None)):
             return False
         return not record.exc_info or outage_cause(record.exc_info[1]) is None

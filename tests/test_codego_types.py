@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from codego import types as t
+from codego.types import parsing
 from tests.helpers import documented
 
 
@@ -39,12 +40,12 @@ def test_types_are_frozen():
     ],
 )
 def test_to_decimal_reads_strings_and_numbers_without_binary_float(raw, expected):
-    assert t.to_decimal(raw) == expected
-    assert isinstance(t.to_decimal(raw), Decimal)
+    assert parsing.to_decimal(raw) == expected
+    assert isinstance(parsing.to_decimal(raw), Decimal)
 
 
 def test_to_decimal_keeps_the_exact_text_of_a_float():
-    assert t.to_decimal(0.1) + t.to_decimal(0.2) == Decimal("0.3")
+    assert parsing.to_decimal(0.1) + parsing.to_decimal(0.2) == Decimal("0.3")
 
 
 @pytest.mark.parametrize(
@@ -52,13 +53,13 @@ def test_to_decimal_keeps_the_exact_text_of_a_float():
     [("37", 37), (37, 37), (" 2 ", 2), ("1.0", 1), ("", 0), (None, 0), ("x", 0), (True, 1)],
 )
 def test_to_int_reads_counts_and_statuses_sent_as_strings(raw, expected):
-    assert t.to_int(raw) == expected
+    assert parsing.to_int(raw) == expected
 
 
 def test_to_opt_int_is_none_for_missing_or_empty_values():
-    assert t.to_opt_int("") is None
-    assert t.to_opt_int(None) is None
-    assert t.to_opt_int("3") == 3
+    assert parsing.to_opt_int("") is None
+    assert parsing.to_opt_int(None) is None
+    assert parsing.to_opt_int("3") == 3
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_to_opt_int_is_none_for_missing_or_empty_values():
     [(1, True), ("1", True), (0, False), ("0", False), ("", False), (None, False), ("No", False)],
 )
 def test_to_bool_reads_zero_one_flags(raw, expected):
-    assert t.to_bool(raw) is expected
+    assert parsing.to_bool(raw) is expected
 
 
 @pytest.mark.parametrize(
@@ -85,24 +86,24 @@ def test_to_bool_reads_zero_one_flags(raw, expected):
     ],
 )
 def test_to_date_reads_every_date_spelling_of_the_doc(raw, expected):
-    assert t.to_date(raw) == expected
+    assert parsing.to_date(raw) == expected
 
 
 def test_to_datetime_is_aware_in_the_project_time_zone():
-    moment = t.to_datetime("2024-02-05 14:42:00")
+    moment = parsing.to_datetime("2024-02-05 14:42:00")
     assert moment == datetime(2024, 2, 5, 14, 42, tzinfo=ZoneInfo(settings.TIME_ZONE))
     assert moment.tzinfo is not None
 
 
 def test_to_datetime_of_zero_datetime_is_none():
-    assert t.to_datetime("0000-00-00 00:00:00") is None
-    assert t.to_datetime(None) is None
+    assert parsing.to_datetime("0000-00-00 00:00:00") is None
+    assert parsing.to_datetime(None) is None
 
 
 def test_to_list_reads_a_json_string():
-    assert t.to_list('[{"id":1}]') == [{"id": 1}]
-    assert t.to_list("not json") == []
-    assert t.to_list(None) == []
+    assert parsing.to_list('[{"id":1}]') == [{"id": 1}]
+    assert parsing.to_list("not json") == []
+    assert parsing.to_list(None) == []
 
 
 # -- reference data ------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.db import OperationalError
 from django.test import Client, override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from portal.middleware import outage_cause
+from portal.outage import outage_cause
 from tests.conftest import create_company, portal_sign_in
 
 pytestmark = pytest.mark.django_db
