@@ -36,6 +36,7 @@ from codego.types import Beneficiary
 from portal import session as portal_session
 from portal import texts
 from portal.pages import Company, render_page
+from portal.query import query_text
 from portal.uploads import IMAGE_TYPES, MB, UploadField, limit_uploads
 
 MAX_IMAGE_BYTES = 2 * MB
@@ -158,7 +159,7 @@ def _matches(beneficiary: Beneficiary, query: str) -> bool:
 
 @bank_page
 def beneficiaries(request: HttpRequest, company: Company) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     rows, problem = fetch(lambda: get_client().beneficiaries_list(company.credentials))
     shown = [b for b in rows or [] if not query or _matches(b, query)]
     context = {
@@ -233,7 +234,7 @@ def beneficiary_new(request: HttpRequest, company: Company) -> HttpResponse:
 @bank_page
 def iban_check(request: HttpRequest, company: Company) -> HttpResponse:
     """The inline IBAN check: country, bank and BIC, or what is wrong (no bank call)."""
-    value = request.GET.get("account", "")
+    value = query_text(request, "account", max_length=64)
     checked, problem = None, ""
     if value.strip():
         try:

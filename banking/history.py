@@ -20,6 +20,7 @@ from banking import copies
 from codego import types as t
 from codego.client import get_client
 from portal.pages import Company
+from portal.query import bank_id
 
 # The simulator allows at most 100 rows per page; the reference gives no limit.
 PAGE_SIZE = 100
@@ -40,6 +41,21 @@ def session_accounts(
         seconds=copies.LIST_SECONDS,
         refresh=refresh,
     )
+
+
+def company_account(request: HttpRequest, company: Company, iban_id: str) -> t.Iban | None:
+    """The company's account `iban_id`, or None; the list is asked again when it is new to us.
+
+    Only an id of the bank's shape is looked for, so a made-up one costs no call.
+    """
+    if not bank_id(iban_id):
+        return None
+    for refresh in (False, True):
+        accounts = session_accounts(request, company, refresh=refresh)
+        found = next((account for account in accounts if account.iban_id == iban_id), None)
+        if found is not None:
+            return found
+    return None
 
 
 def session_beneficiaries(request: HttpRequest, company: Company) -> list[t.Beneficiary]:

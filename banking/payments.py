@@ -52,6 +52,7 @@ from codego.errors import ApiError, CodegoError, SessionExpired
 from onboarding.views import _mailbox_url
 from portal import session as portal_session
 from portal.pages import Company, render_page, sign_in_again
+from portal.query import query_id, query_text
 
 State = PendingPayment.State
 T = TypeVar("T")
@@ -123,13 +124,17 @@ def _choices(answer: t.Dashboard) -> PaymentChoices:
 
 def _initial(request: HttpRequest, company: Company, choices: PaymentChoices) -> dict[str, Any]:
     """Prefill from ?beneficiaries_id=, ?account= (a payee just added), "Pay again" and "Change"."""
-    query = request.GET
     initial: dict[str, Any] = {"payment_key": new_key()}
-    for name in ("iban_id", "beneficiaries_id", "amount", "payment_option", "reason_payment"):
-        if query.get(name):
-            initial[name] = query[name]
-    account = "".join(query.get("account", "").split()).upper()
-    name = query.get("beneficiary_name", "").strip().lower()
+    # Only shown again in the form, which checks them when it is sent; still, ids
+    # of the bank's shape and plain, bounded text only.
+    for name in ("iban_id", "beneficiaries_id"):
+        if value := query_id(request, name):
+            initial[name] = value
+    for name in ("amount", "payment_option", "reason_payment"):
+        if value := query_text(request, name):
+            initial[name] = value
+    account = "".join(query_text(request, "account").split()).upper()
+    name = query_text(request, "beneficiary_name").lower()
     payee = next(
         (
             b
@@ -140,7 +145,7 @@ def _initial(request: HttpRequest, company: Company, choices: PaymentChoices) ->
     )
     if payee is not None:
         initial["beneficiaries_id"] = payee.beneficiaries_id
-    change = query.get("change", "")
+    change = query_id(request, "change")
     draft = change and (
         PendingPayment.objects.filter(
             user_id=company.credentials.user_id, key=change, state=State.DRAFT

@@ -32,6 +32,7 @@ from codego.client import get_client
 from codego.errors import CodegoError
 from portal import session as portal_session
 from portal.pages import Company, render_page
+from portal.query import with_query
 
 logger = logging.getLogger("banking")
 
@@ -135,9 +136,8 @@ def transactions_export(request: HttpRequest, company: Company) -> HttpResponse:
     form = TransactionFilterForm(request.GET, accounts=accounts)
     if not problem and not form.is_valid():
         # The list page shows the same filters with a message next to each wrong one.
-        query = request.GET.urlencode()
         return portal_session.redirect(
-            request, reverse("banking:transactions") + (f"?{query}" if query else "")
+            request, with_query(reverse("banking:transactions"), request.GET.urlencode())
         )
     if not problem:
         filters = form.api_filters()

@@ -33,6 +33,7 @@ from codego.errors import ApiError, CodegoError, SessionExpired, UpstreamTimeout
 from portal import session as portal_session
 from portal import texts
 from portal.pages import Company, render_page
+from portal.query import PlainTextField, query_id, query_page
 from portal.uploads import MAX_UPLOAD_BYTES, MB, UploadField, limit_uploads
 
 LIST_TEMPLATE = "banking/transactions.html"
@@ -93,7 +94,7 @@ class TransactionFilterForm(forms.Form):
     enddate = forms.DateField(
         label=gettext_lazy("To"), required=False, widget=DateInput(), error_messages=DATE_ERRORS
     )
-    search = forms.CharField(
+    search = PlainTextField(
         label=gettext_lazy("Search"),
         required=False,
         max_length=MAX_SEARCH,
@@ -148,15 +149,11 @@ class TransactionFilterForm(forms.Form):
 def filter_accounts(request: HttpRequest, company: Company) -> list[t.Iban]:
     """The accounts of the IBAN filter; asked again when the chosen one is new to us."""
     accounts = session_accounts(request, company)
-    chosen = request.GET.get("iban_id", "").strip()
+    # Only an id of the bank's shape is worth asking again for: a made-up one costs no call.
+    chosen = query_id(request, "iban_id")
     if chosen and all(account.iban_id != chosen for account in accounts):
         accounts = session_accounts(request, company, refresh=True)
     return accounts
-
-
-def page_number(request: HttpRequest) -> int:
-    text = request.GET.get("page", "").strip()
-    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
 
 
 def detail_url(trx: t.Transaction) -> str:
@@ -183,7 +180,7 @@ def transaction_list(request: HttpRequest, company: Company) -> HttpResponse:
         return render_page(request, LIST_TEMPLATE, context, status=503)
     if not form.is_valid():
         return render_page(request, LIST_TEMPLATE, context)
-    number = page_number(request)
+    number = query_page(request)
     result, problem = fetch(
         lambda: get_client().iban_transaction(
             company.credentials, page=number, per_page=PER_PAGE, **form.api_filters()

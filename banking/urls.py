@@ -26,14 +26,14 @@ urlpatterns = [
     path("beneficiaries/new/", beneficiaries.beneficiary_new, name="beneficiary-new"),
     path("beneficiaries/iban-check/", beneficiaries.iban_check, name="iban-check"),
     path(
-        "beneficiaries/<str:beneficiaries_id>/delete/",
+        "beneficiaries/<bank_id:beneficiaries_id>/delete/",
         beneficiaries.beneficiary_delete,
         name="beneficiary-delete",
     ),
     path("payments/new/", payments.payment_new, name="payment-new"),
-    path("payments/<str:key>/review/", payments.payment_review, name="payment-review"),
-    path("payments/<str:unique_id>/confirm/", payments.payment_confirm, name="payment-confirm"),
-    path("payments/<str:unique_id>/resend/", payments.payment_resend, name="payment-resend"),
+    path("payments/<bank_id:key>/review/", payments.payment_review, name="payment-review"),
+    path("payments/<bank_id:unique_id>/confirm/", payments.payment_confirm, name="payment-confirm"),
+    path("payments/<bank_id:unique_id>/resend/", payments.payment_resend, name="payment-resend"),
     # -- history and papers: transactions, statements, notifications, profile, cards
     path("transactions/", transactions.transaction_list, name="transactions"),
     path(
@@ -41,19 +41,19 @@ urlpatterns = [
         transaction_export.transactions_export,
         name="transactions-export",
     ),
-    path("transactions/<str:unique_id>/", transactions.transaction_detail, name="transaction"),
+    path("transactions/<bank_id:unique_id>/", transactions.transaction_detail, name="transaction"),
     path(
-        "transactions/<str:unique_id>/document/",
+        "transactions/<bank_id:unique_id>/document/",
         transactions.transaction_document,
         name="transaction-document",
     ),
     path(
-        "transactions/<str:unique_id>/invoice/",
+        "transactions/<bank_id:unique_id>/invoice/",
         transactions.transaction_invoice,
         name="transaction-invoice",
     ),
     path(
-        "transactions/<str:unique_id>/receipt/",
+        "transactions/<bank_id:unique_id>/receipt/",
         transactions.transaction_receipt,
         name="transaction-receipt",
     ),

@@ -11,22 +11,26 @@ were read; `?refresh=1` reads them again.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from banking import copies
 from banking.charts import balance_chart, daily_balances
+from banking.history import company_account
 from banking.pages import bank_page, fetch, transaction_url, transactions_url
 from portal.pages import Company, render_page
+from portal.query import bank_id
 
 
 @bank_page
 def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
-    iban_id = request.GET.get("iban_id", "").strip()
+    iban_id = _own_account_id(request, company)
     refresh = bool(request.GET.get("refresh"))
     seconds = copies.dashboard_seconds()
     # What the page shows depends on the answer and the language only, so the
@@ -35,7 +39,6 @@ def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
     shelf = copies.Shelf(request, company, answer_name, page_name)
     reading = None if refresh or seconds <= 0 else shelf.get(answer_name)
     if reading is None:
-        # An unknown iban_id makes the bank refuse: the page then offers all accounts.
         reading, problem = fetch(lambda: copies.read_dashboard(company, iban_id))
         if reading is None:
             context = {"company": company, "problem": problem, "iban_id": iban_id}
@@ -50,6 +53,26 @@ def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
         age = (timezone.now() - reading.read_at).total_seconds()
         shelf.put(page_name, (reading.read_at, content), seconds - age)
     return render_page(request, "banking/dashboard.html", {"content": content})
+
+
+def _own_account_id(request: HttpRequest, company: Company) -> str:
+    """`?iban_id=` when it is one of the company's accounts; else "" and a note.
+
+    Only such an id reaches the bank and the names of the session's copies.
+    """
+    asked = request.GET.get("iban_id", "")
+    if not asked:
+        return ""
+    account, problem = fetch(lambda: company_account(request, company, asked))
+    if account is not None:
+        return account.iban_id
+    if problem and bank_id(asked):
+        # The account list failed: the dashboard's own call says whether the bank answers.
+        return bank_id(asked)
+    messages.warning(
+        request, _("That account is not one of yours, so all your accounts are shown.")
+    )
+    return ""
 
 
 def _content(request: HttpRequest, company: Company, reading: copies.Reading, iban_id: str) -> str:

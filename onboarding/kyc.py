@@ -40,6 +40,7 @@ from codego.types import (
 from portal import session as portal_session
 from portal import states, texts
 from portal.pages import Company, render_page, send_form, signed_in_view
+from portal.query import bank_id, query_count
 from portal.states import State
 
 from .document_forms import COMPANY_DOCUMENTS
@@ -327,10 +328,7 @@ def overview(request: HttpRequest, company: Company) -> HttpResponse:
 
     context = build_steps(status, documents)
     polling = request.htmx and "poll" in request.GET
-    try:
-        poll = max(0, int(request.GET.get("poll", "0")))
-    except ValueError:
-        poll = 0
+    poll = query_count(request, "poll", maximum=MAX_POLLS)
     context.update(
         company_name=status.company.company_name or company.name,
         poll_next=poll + 1,
@@ -599,7 +597,8 @@ def _outcome(message: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_respond(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
-    unique_id = (source.get("unique_id") or request.GET.get("unique_id") or "").strip()
+    asked = source.get("unique_id") or request.GET.get("unique_id") or ""
+    unique_id = bank_id(asked)
     company = Company.from_request(request)
     context: dict[str, Any] = {
         "unique_id": unique_id,
@@ -608,7 +607,7 @@ def plan_respond(request: HttpRequest) -> HttpResponse:
         "outcome": "",
         "message": "",
     }
-    if not unique_id or len(unique_id) > 200:
+    if not unique_id:
         return render(request, "onboarding/kyc/plan_respond_missing.html", context, status=400)
     if request.method == "POST":
         answer = source.get("type", "")

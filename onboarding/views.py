@@ -28,6 +28,7 @@ from codego.errors import ApiError, CodegoError
 from portal import demo, texts, throttle
 from portal import session as portal_session
 from portal.pages import Company, render_page
+from portal.query import query_text
 
 from .forms import (
     ForgotPasswordForm,
@@ -244,7 +245,7 @@ def login(request: HttpRequest) -> HttpResponse:
         form = LoginForm(request.POST)
     else:
         initial = {
-            "email": request.GET.get("email", ""),
+            "email": query_text(request, "email", max_length=254),
             "next": portal_session.safe_next(request, request.GET.get("next")) or "",
         }
         form = LoginForm(initial=initial)

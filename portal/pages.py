@@ -35,6 +35,7 @@ from codego.errors import ApiError, CodegoError, SessionExpired
 from codego.types import Credentials
 from portal import session as portal_session
 from portal import texts
+from portal.query import return_path
 
 logger = logging.getLogger("portal.pages")
 
@@ -76,7 +77,7 @@ def signed_in_view(
         def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             company = Company.from_request(request)
             if company is None:
-                login = portal_session.login_url(request.get_full_path())
+                login = portal_session.login_url(return_path(request))
                 return portal_session.redirect(request, login)
             if live and not company.is_live:
                 return portal_session.redirect(request, reverse("onboarding:overview"))
@@ -97,7 +98,7 @@ def sign_in_again(request: HttpRequest, next_url: str | None = None) -> HttpResp
     portal_session.end_expired(request)
     if next_url is None:
         if request.method == "GET":
-            next_url = request.get_full_path()
+            next_url = return_path(request)
         else:
             referer = portal_session.safe_next(request, request.headers.get("Referer"))
             next_url = referer or request.path

@@ -1,7 +1,11 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from portal import brand, session, views
+from portal.query import BankIdConverter
+
+# Ids in paths (`<bank_id:unique_id>`) have the bank's id shape, or the page is a 404.
+register_converter(BankIdConverter, "bank_id")
 
 handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.permission_denied"

@@ -27,6 +27,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal.query import return_path
 from sandbox import actions, demo
 from sandbox.console_forms import (
     ApproveForm,
@@ -66,7 +67,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             login_url = reverse("sandbox:console-login")
-            target = request.get_full_path() if request.method == "GET" else ""
+            target = return_path(request) if request.method == "GET" else ""
             query = f"?{urlencode({'next': target})}" if target else ""
             return HttpResponseRedirect(login_url + query)
         return view(request, *args, **kwargs)

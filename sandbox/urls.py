@@ -6,11 +6,11 @@ app_name = "sandbox"
 
 urlpatterns = [
     path("api/businessbassapi/<str:name>", views.api_endpoint, name="api"),
-    path("files/<str:key>", files.stored_file, name="file"),
+    path("files/<bank_id:key>", files.stored_file, name="file"),
     path("mailbox.json", views.mailbox_json, name="mailbox-json"),
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:pk>/", views.mailbox_message, name="mailbox-message"),
-    path("kyc/<str:kyc_id>", views.director_kyc, name="director-kyc"),
+    path("kyc/<bank_id:kyc_id>", views.director_kyc, name="director-kyc"),
     # The staff console (Django staff users only).
     path("console/", console.index, name="console"),
     path("console/login/", console.login_view, name="console-login"),

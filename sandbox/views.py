@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from portal import demo
+from portal.query import query_text
 from sandbox import api
 from sandbox.models import Director, Mail
 
@@ -54,7 +55,7 @@ def _visible_mail(request: HttpRequest) -> QuerySet[Mail]:
 def mailbox_json(request: HttpRequest) -> JsonResponse:
     """Emails newest first, optionally for one recipient (`?to=`)."""
     mails = _visible_mail(request)
-    if to := request.GET.get("to", "").strip():
+    if to := query_text(request, "to", max_length=254):
         mails = mails.filter(to__iexact=to)
     return JsonResponse(
         {
@@ -77,7 +78,7 @@ def mailbox_json(request: HttpRequest) -> JsonResponse:
 def mailbox(request: HttpRequest) -> HttpResponse:
     """The emails the bank sent, newest first, optionally for one recipient (`?to=`)."""
     mails = _visible_mail(request)
-    to = request.GET.get("to", "").strip()
+    to = query_text(request, "to", max_length=254)
     if to:
         mails = mails.filter(to__iexact=to)
     return render(

@@ -100,10 +100,12 @@ def test_an_upstream_fault_shows_an_inline_message_with_a_retry(signed_in, fault
     assert 'class="shell-nav"' in html  # still the signed-in shell, not an error page
 
 
-def test_an_unknown_iban_id_gives_the_bank_s_message_not_a_500(signed_in):
+def test_an_unknown_iban_id_shows_all_accounts_with_a_note_not_an_outage(signed_in):
     response = signed_in.get("/dashboard/?iban_id=999999")
-    assert response.status_code == 503
-    assert "The iban_id is not valid." in response.content.decode()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "That account is not one of yours, so all your accounts are shown." in html
+    assert "Total across your accounts" in html
 
 
 def test_the_shell_marks_the_current_section_and_lists_the_money_out_sections(signed_in):
