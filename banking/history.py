@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from django.http import HttpRequest
 
 from banking import copies
+from codego import budget
 from codego import types as t
 from codego.client import get_client
 from portal.pages import Company
@@ -27,6 +28,8 @@ PAGE_SIZE = 100
 # A guard against an upstream that keeps announcing more pages (the reference's
 # example says page_number 3 of total_page 2): 1000 pages of 100 rows is plenty.
 MAX_PAGES = 1000
+# Seconds a page of a walk may wait for room in the bank's budget: one window.
+WALK_PATIENCE = 10
 
 
 def session_accounts(
@@ -90,7 +93,9 @@ def every_row(
         if not page.rows or number >= page.total_page or number >= MAX_PAGES:
             return
         number += 1
-        page = fetch_page(number)
+        # A long walk waits for room in the company's share rather than stop half way.
+        with budget.patiently(WALK_PATIENCE):
+            page = fetch_page(number)
 
 
 def compact_iban(value: str) -> str:

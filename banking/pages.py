@@ -4,7 +4,8 @@
 has expired, the visitor signs in again and comes back to the page (a view may
 choose where instead, with `portal.pages.sign_in_again`, e.g. a payment's review).
 `fetch` runs one read and turns an outage into the words to show next to a
-"Try again" link, so a page never becomes a 500.
+"Try again" link, so a page never becomes a 500; a company over its share of the
+bank's calls gets the "too many requests" page (429) instead.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TypeVar
 from django.urls import reverse
 
 from codego.endpoints import SPECS
-from codego.errors import ApiError, CodegoError, SessionExpired, UpstreamTimeout
+from codego.errors import ApiError, CodegoError, SessionExpired, ShareExceeded, UpstreamTimeout
 from portal import texts
 from portal.pages import signed_in_view
 
@@ -31,7 +32,8 @@ bank_page = signed_in_view(live=True)
 
 def problem_text(error: CodegoError) -> str:
     """Words for the customer: the bank's own refusal, or "unavailable, try again"."""
-    logger.warning("bank call failed: %s", error)
+    if not isinstance(error, ShareExceeded):  # said once per window by codego.budget
+        logger.warning("bank call failed: %s", error)
     return str(error.user_message)
 
 
@@ -49,7 +51,7 @@ def outcome_unknown(error: CodegoError) -> bool:
 def form_problem(error: CodegoError, *, with_file: bool = False) -> str:
     """Words for a form the bank did not take: its refusal, "we don't know, check first"
     when its answer never came, or "nothing was sent, try again"."""
-    if isinstance(error, ApiError):
+    if isinstance(error, ApiError | ShareExceeded):
         return problem_text(error)
     logger.warning("bank call failed: %s", error)
     if outcome_unknown(error):
@@ -58,10 +60,11 @@ def form_problem(error: CodegoError, *, with_file: bool = False) -> str:
 
 
 def fetch(call: Callable[[], T]) -> tuple[T | None, str]:
-    """`(value, "")`, or `(None, words)` when the bank failed; an expired token is raised."""
+    """`(value, "")`, or `(None, words)` when the bank failed. An expired token is raised
+    (sign in again), and so is a company over its share of the bank's calls (429)."""
     try:
         return call(), ""
-    except SessionExpired:
+    except (SessionExpired, ShareExceeded):
         raise
     except CodegoError as error:
         return None, problem_text(error)

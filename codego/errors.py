@@ -5,13 +5,17 @@
 - `CredentialsRejected` / `AccessDenied`: our API credentials or modules are
   wrong; the user can do nothing but try later, operators must be told.
 - `RateLimited`, `UpstreamUnavailable`: the bank is busy or down; retry later.
+  `ShareExceeded`: this company used its share of the calls; it may retry later.
 
 Every error carries `retryable` so callers know whether "try again" makes sense.
 """
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class CodegoError(Exception):
@@ -73,6 +77,34 @@ class RateLimited(CodegoError):
     def __init__(self, message: str = "", *, retry_after: float = 1.0, **kwargs: object):
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.retry_after = retry_after
+
+
+class ShareExceeded(RateLimited):
+    """Our limiter: this company (or address) used its share of the calls; others go on."""
+
+    def __init__(self, message: str = "", *, for_company: bool = True, **kwargs: object):
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.for_company = for_company
+
+    @property
+    def seconds(self) -> int:
+        return max(1, math.ceil(self.retry_after))
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        if self.for_company:
+            text = ngettext(
+                "Too many requests from your company. Please try again in %(seconds)d second.",
+                "Too many requests from your company. Please try again in %(seconds)d seconds.",
+                self.seconds,
+            )
+        else:
+            text = ngettext(
+                "Too many requests from your network. Please try again in %(seconds)d second.",
+                "Too many requests from your network. Please try again in %(seconds)d seconds.",
+                self.seconds,
+            )
+        return text % {"seconds": self.seconds}
 
 
 class UpstreamUnavailable(CodegoError):

@@ -9,8 +9,6 @@ registered for them with `register_adapter`.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import logging
 import random
@@ -20,10 +18,10 @@ from decimal import Decimal
 from typing import Any
 
 import requests
-from django.core.cache import cache
 from requests.adapters import BaseAdapter
 from urllib3 import encode_multipart_formdata
 
+from codego.budget import Budget
 from codego.endpoints import JSON, MULTIPART, SPECS, TEXT, EndpointSpec
 from codego.errors import (
     AccessDenied,
@@ -84,60 +82,6 @@ def dumps(value: Any) -> str:
     return json.dumps(value, allow_nan=False)
 
 
-class RateLimiter:
-    """At most `limit` calls per `window` seconds per credential, across workers.
-
-    Counts live in the Django cache in one-second buckets; the check sums the
-    buckets of the last `window` + 1 seconds, so no sliding window of `window`
-    seconds ever holds more than `limit` calls.
-
-    A call takes its place first (an atomic increment, shared by every worker on
-    Redis) and only then counts: of two calls racing for the last place, the one
-    that counts later sees the other's increment, so they cannot both pass. A
-    call over the limit gives its place back.
-    """
-
-    def __init__(self, credential: str, limit: int, window: int) -> None:
-        digest = hashlib.sha256(credential.encode()).hexdigest()[:16]
-        self.prefix = f"codego:rl:{digest}"
-        self.limit = limit
-        self.window = window
-
-    def acquire(self) -> None:
-        second = int(time.time())
-        taken = self._take(self._bucket(second))
-        # Read after taking, up to the clock's second now: a call slowed across a
-        # second boundary still sees the calls other workers counted after it.
-        latest = max(second, int(time.time()))
-        others = [
-            self._bucket(other)
-            for other in range(second - self.window, latest + 1)
-            if other != second
-        ]
-        if taken + sum(cache.get_many(others).values()) > self.limit:
-            self._give_back(self._bucket(second))
-            raise RateLimited("local rate limit reached", retry_after=1.0)
-
-    def _bucket(self, second: int) -> str:
-        return f"{self.prefix}:{second}"
-
-    def _take(self, key: str) -> int:
-        """Add this call to the second's bucket; the bucket's count after it."""
-        # The timeout only clears old buckets: the count never depends on when they expire.
-        timeout = self.window + 5
-        if cache.add(key, 1, timeout):
-            return 1
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 0, timeout)
-            return cache.incr(key)
-
-    def _give_back(self, key: str) -> None:
-        with contextlib.suppress(ValueError):  # the bucket expired: nothing to give back
-            cache.decr(key)
-
-
 class Transport:
     """One `requests.Session` to the API, shared by every call of this process."""
 
@@ -157,7 +101,7 @@ class Transport:
         self.api_key = api_key
         self.whitelabel_id = whitelabel_id
         self.timeout = timeout
-        self.limiter = RateLimiter(client_key, *rate_limit)
+        self.budget = Budget(client_key, *rate_limit)
         self.http = http or requests.Session()
         self.http.auth = (client_key, secret_key)
         self.http.headers["User-Agent"] = USER_AGENT
@@ -211,7 +155,7 @@ class Transport:
         files: dict[str, Upload] | None,
         session: Credentials | None,
     ) -> dict[str, Any]:
-        self.limiter.acquire()
+        self.budget.acquire(spec.name)
         started = time.monotonic()
         http_status: int | None = None
         outcome = "ok"

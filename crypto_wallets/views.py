@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from codego.client import get_client
-from codego.errors import AccessDenied, ApiError, CodegoError, SessionExpired
+from codego.errors import AccessDenied, ApiError, CodegoError, SessionExpired, ShareExceeded
 from codego.types import CoinBalance
 from crypto_wallets import wallets as presenters
 from portal.pages import Company, render_page, signed_in_view
@@ -32,7 +32,7 @@ def _fetch(
     """The call's result and "", or None and the message to show in the page."""
     try:
         return call(), ""
-    except (SessionExpired, AccessDenied, *passthrough):
+    except (SessionExpired, ShareExceeded, AccessDenied, *passthrough):
         raise
     except CodegoError as error:
         logger.warning("crypto page: %s", error)

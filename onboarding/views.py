@@ -95,8 +95,8 @@ def _password_login(request: HttpRequest, email: str, password: str, wrong: str)
     except ApiError:
         throttle.record_failure(request, email)
         return None, wrong
-    except CodegoError:
-        return None, str(texts.BANK_UNAVAILABLE)
+    except CodegoError as error:
+        return None, texts.bank_unavailable(error)
 
 
 def _after_sign_in(request: HttpRequest, next_url: str | None = None) -> str:
@@ -144,8 +144,8 @@ def _captcha_refusal(request: HttpRequest) -> str | None:
         get_client().verify_google_captcha(g_recaptcha_response=token)
     except ApiError:
         return not_robot
-    except CodegoError:
-        return str(texts.BANK_UNAVAILABLE)
+    except CodegoError as error:
+        return texts.bank_unavailable(error)
     return None
 
 
@@ -180,8 +180,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             )
         except ApiError as error:
             form.add_error("email", error.user_message)
-        except CodegoError:
-            form.add_error(None, str(texts.BANK_UNAVAILABLE))
+        except CodegoError as error:
+            form.add_error(None, texts.bank_unavailable(error))
         else:
             request.session[PENDING_SIGNUP] = {
                 "unique_id": started.unique_id,
@@ -214,8 +214,8 @@ def signup_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse
             else:
                 request.session[PENDING_SIGNUP] = {**pending, "attempts": attempts}
                 form.add_error("email_otp", error.user_message)
-        except CodegoError:
-            form.add_error(None, str(texts.BANK_UNAVAILABLE))
+        except CodegoError as error:
+            form.add_error(None, texts.bank_unavailable(error))
         else:
             del request.session[PENDING_SIGNUP]
             throttle.reset(email)
@@ -293,8 +293,8 @@ def login_verify(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
         except ApiError as error:
             throttle.record_failure(request, email)
             form.add_error("otp", error.user_message)
-        except CodegoError:
-            form.add_error(None, str(texts.BANK_UNAVAILABLE))
+        except CodegoError as error:
+            form.add_error(None, texts.bank_unavailable(error))
         else:
             next_url = pending.get("next") or None
             del request.session[PENDING_LOGIN]
@@ -346,8 +346,8 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
         except ApiError:
             # Unknown address: the same answer as for a known one (no probing).
             request.session[PENDING_RESET] = {"email": email, "unique_id": "", "user_id": ""}
-        except CodegoError:
-            form.add_error(None, str(texts.BANK_UNAVAILABLE))
+        except CodegoError as error:
+            form.add_error(None, texts.bank_unavailable(error))
             return render_page(
                 request, "onboarding/password_forgot.html", {"form": form}, fragment="form"
             )
@@ -389,8 +389,8 @@ def password_reset(request: HttpRequest, pending: dict[str, Any]) -> HttpRespons
             else:
                 throttle.record_failure(request, email)
                 form.add_error("code", wrong_code)
-        except CodegoError:
-            form.add_error(None, str(texts.BANK_UNAVAILABLE))
+        except CodegoError as error:
+            form.add_error(None, texts.bank_unavailable(error))
         else:
             del request.session[PENDING_RESET]
             throttle.reset(email)

@@ -16,8 +16,10 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
-from codego.errors import CodegoError, RateLimited
+from codego.errors import CodegoError, RateLimited, ShareExceeded
+from portal import request_log
 from portal.brand import NEUTRAL_BRAND, css_version, current_brand
 from portal.outage import is_outage
 
@@ -101,6 +103,35 @@ def upstream_unavailable(request: HttpRequest, error: CodegoError) -> HttpRespon
         response["HX-Retarget"] = "#main"
         response["HX-Reswap"] = "outerHTML"
         response["HX-Reselect"] = "#main"
+    return response
+
+
+def share_exceeded(request: HttpRequest, error: ShareExceeded) -> HttpResponse:
+    """429 with `Retry-After`: this company (or address) used its share of the bank's calls.
+
+    A page gets the themed page with "Try again"; an htmx request a short message
+    at the top of the page it came from, which stays as it was.
+    """
+    request_log.note_share_exceeded(request)
+    context = {"message": error.user_message}
+    if request.headers.get("HX-Request"):
+        response = render(request, "errors/_too_many.html", context, status=429)
+        response["HX-Retarget"] = "#messages"
+        response["HX-Reswap"] = "innerHTML"
+        response["HX-Reselect"] = "#too-many"
+    else:
+        get = request.method in ("GET", "HEAD")
+        back = _same_site(request, request.headers.get("Referer", "")) or reverse("onboarding:home")
+        context.update(
+            {
+                "title": _("Too many requests"),
+                "retryable": True,
+                "retry_url": request.get_full_path() if get else "",
+                "back_url": "" if get else back,
+            }
+        )
+        response = render(request, "errors/upstream.html", context, status=429)
+    response["Retry-After"] = str(error.seconds)
     return response
 
 

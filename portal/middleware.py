@@ -4,8 +4,11 @@
   (anything but the heartbeat) restarts the 5-minute inactivity clock and keeps
   the bank's token alive; a session idle for 5 minutes is ended. Responses of
   signed-in sessions are never cached (`Cache-Control: no-store`).
-- `CodegoErrorMiddleware`: a `SessionExpired` escaping a view signs out; any
-  other `CodegoError` becomes the "bank unavailable" page (503).
+- `BankShareMiddleware`: says who is asking the bank (the signed-in company, or
+  the visitor's address), so each has its share of the credential's budget.
+- `CodegoErrorMiddleware`: a `SessionExpired` escaping a view signs out; a
+  company over its share gets "too many requests" (429); any other
+  `CodegoError` becomes the "bank unavailable" page (503).
 - `OutageMiddleware`: the database or the cache unreachable, anywhere in the
   request (session, context processors, views), becomes the themed "temporarily
   unavailable" page (503), and the next request after they are back works.
@@ -14,18 +17,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from codego.errors import CodegoError, SessionExpired
+from codego import budget
+from codego.errors import CodegoError, SessionExpired, ShareExceeded
 from portal import session as portal_session
-from portal.errors import service_unavailable, upstream_unavailable
+from portal.errors import service_unavailable, share_exceeded, upstream_unavailable
 from portal.outage import outage_of
 from portal.pages import sign_in_again
+from portal.throttle import client_address
 
 logger = logging.getLogger("portal.session")
 outage_logger = logging.getLogger("portal.outage")
@@ -91,6 +96,38 @@ class SessionActivityMiddleware:
         return None
 
 
+class BankShareMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        party = _party(request)
+        with budget.asking_for(party):
+            response = self.get_response(request)
+        if response.streaming:
+            # A streamed file asks the bank for its later pages while it is sent,
+            # after this returns: those calls count for the same party.
+            response.streaming_content = _streamed_for(party, response.streaming_content)
+        return response
+
+
+def _party(request: HttpRequest) -> budget.Party:
+    credentials = portal_session.credentials(request)
+    if credentials is not None:
+        return budget.Party(budget.COMPANY, credentials.user_id, settings.CODEGO_COMPANY_SHARE)
+    return budget.Party(budget.ADDRESS, client_address(request), settings.CODEGO_ADDRESS_SHARE)
+
+
+def _streamed_for(party: budget.Party, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    iterator = iter(chunks)
+    while True:
+        with budget.asking_for(party):
+            chunk = next(iterator, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
 class CodegoErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -105,6 +142,9 @@ class CodegoErrorMiddleware:
             response = sign_in_again(request)
             add_never_cache_headers(response)
             return response
+        if isinstance(exception, ShareExceeded):
+            # Said once per window by codego.budget, not once per request.
+            return share_exceeded(request, exception)
         if isinstance(exception, CodegoError):
             logger.warning("bank call failed: %s", exception)
             return upstream_unavailable(request, exception)

@@ -102,3 +102,19 @@ class OutageTracebackFilter(logging.Filter):
         if is_outage(getattr(record, "request", None)):
             return False
         return not record.exc_info or outage_cause(record.exc_info[1]) is None
+
+
+_SHARE_EXCEEDED = "portal_share_exceeded"
+
+
+def note_share_exceeded(request: HttpRequest) -> None:
+    """Mark `request` as refused for its company's share of the bank's budget."""
+    setattr(request, _SHARE_EXCEEDED, True)
+
+
+class ShareLimitedFilter(logging.Filter):
+    """Drops Django's "Too Many Requests" line of a request refused for its share:
+    `codego.budget` says so once per company and window, not once per request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(getattr(record, "request", None), _SHARE_EXCEEDED, False)

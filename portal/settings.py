@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.throttle.KnownDeviceMiddleware",
+    # Who is asking the bank (a company, or an address): each has its share of the budget.
+    "portal.middleware.BankShareMiddleware",
     "portal.middleware.SessionActivityMiddleware",
     "portal.middleware.CodegoErrorMiddleware",
 ]
@@ -218,6 +220,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "portal.request_log.RequestIdFilter"},
         "not_an_outage": {"()": "portal.request_log.OutageTracebackFilter"},
+        "not_share_limited": {"()": "portal.request_log.ShareLimitedFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s rid=%(request_id)s %(message)s"}
@@ -234,7 +237,7 @@ LOGGING = {
         "portal.request": {"level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
         "codego": {"level": env.str("CODEGO_LOG_LEVEL", default="INFO")},
         "sandbox": {"level": env.str("SANDBOX_LOG_LEVEL", default="INFO")},
-        "django.request": {"filters": ["not_an_outage"]},
+        "django.request": {"filters": ["not_an_outage", "not_share_limited"]},
     },
 }
 
@@ -257,6 +260,15 @@ CODEGO_WHITELABEL_ID = env.str("CODEGO_WHITELABEL_ID", default="sandbox-whitelab
 CODEGO_TIMEOUT = env.float("CODEGO_TIMEOUT", default=10.0)
 # Requests per 10 s per credential (API reference, "Rate limit"), shared via the cache.
 CODEGO_RATE_LIMIT = (env.int("CODEGO_RATE_LIMIT", default=200), 10)
+# The part of that budget one signed-in company, or one address without a company
+# yet (sign-in, sign-up), may use in any window: one flooding client cannot lock
+# every other company out (codego.budget). 1 = no share, only the whole budget.
+CODEGO_COMPANY_SHARE = env.float("CODEGO_COMPANY_SHARE", default=0.25)
+CODEGO_ADDRESS_SHARE = env.float("CODEGO_ADDRESS_SHARE", default=0.25)
+if not (0 < CODEGO_COMPANY_SHARE <= 1 and 0 < CODEGO_ADDRESS_SHARE <= 1):
+    raise ImproperlyConfigured(
+        "CODEGO_COMPANY_SHARE and CODEGO_ADDRESS_SHARE must be fractions above 0, at most 1."
+    )
 CODEGO_REFERENCE_TTL = env.int("CODEGO_REFERENCE_TTL", default=3600)
 # Seconds a browser session keeps its copy of the dashboard answer (banking.copies);
 # 0: every dashboard view asks the bank.

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from codego.errors import SessionExpired
+from codego.errors import CodegoError, SessionExpired, ShareExceeded
 
 # The client's own wording, so a sign-out says what the error says.
 SESSION_EXPIRED = SessionExpired.user_message
 SIGNED_OUT_INACTIVE = _("You were signed out after 5 minutes of inactivity.")
 
 BANK_UNAVAILABLE = _("The bank is unavailable right now. Please try again.")
+
+
+def bank_unavailable(error: CodegoError) -> str:
+    """What to say when a call failed: "too many requests, wait N seconds" for a
+    company or address over its share of the bank's calls, else "unavailable"."""
+    return str(error.user_message if isinstance(error, ShareExceeded) else BANK_UNAVAILABLE)
+
+
 # A form the bank could not take: what was typed is still on the page.
 FORM_NOT_SENT = _(
     "The bank is unavailable right now, so nothing was sent. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -144,6 +145,19 @@ def latest_code(email: str, kind: str | None = None) -> str:
 def journal_calls(endpoint: str) -> int:
     """How many calls to `endpoint` the simulator's journal holds."""
     return JournalEntry.objects.filter(endpoint=endpoint).count()
+
+
+def most_calls_in_any_window(seconds: float) -> int:
+    """The most calls the simulator answered within any `seconds` (bookkeeping left out)."""
+    moments = sorted(
+        JournalEntry.objects.exclude(endpoint__startswith="bank:").values_list("created", flat=True)
+    )
+    window, most, first = timedelta(seconds=seconds), 0, 0
+    for last, moment in enumerate(moments):
+        while moment - moments[first] >= window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
 
 
 def portal_sign_in(

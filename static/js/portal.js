@@ -56,11 +56,13 @@
   }
 
   // (2) HX-Redirect responses are followed by htmx itself. A 503 "bank
-  // unavailable" page replaces #main (see base.html's htmx-config), except for
-  // polling requests such as the heartbeat, which just try again next time.
+  // unavailable" page replaces #main and a 429 "too many requests" note goes to
+  // the top of the page (see base.html's htmx-config), except for polling
+  // requests such as the heartbeat, which just try again next time.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var trigger = event.detail.elt && event.detail.elt.getAttribute("hx-trigger");
-    if (event.detail.xhr.status === 503 && /\bevery\b/.test(trigger || "")) {
+    var status = event.detail.xhr.status;
+    if ((status === 503 || status === 429) && /\bevery\b/.test(trigger || "")) {
       event.detail.shouldSwap = false;
     }
   });
