@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # `make run` is a local demo: debug on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test test-services load lint format install install-dev chromium bench clean
+.PHONY: run serve test test-services load lint format install install-dev chromium gettext vnu messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +18,41 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Translations: the .po files are the source, the .mo files build output compiled here.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | gettext
+	msgfmt --check -o $@ $<
+
+install: $(VENV)/.installed $(MO_FILES)
+install-dev: $(VENV)/.installed-dev $(MO_FILES)
 
 # Debian's Chromium drives the browser tests; never a downloaded browser.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# GNU gettext: msgfmt compiles the catalogues, xgettext (makemessages) reads the sources.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+
+# The Nu HTML Checker (npm's vnu-jar, run on Java) for the valid-HTML test.
+VNU_VERSION := 26.9.27
+VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU):
+	@command -v java >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION)
+vnu: $(VNU)
+
+# After changing a translatable string: the catalogues again (then translate what is new).
+messages: install
+	DEBUG=true $(PY) manage.py makemessages --all
+	$(MAKE) install
 
 run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput --verbosity 0
@@ -52,14 +79,14 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 
 # Two xdist workers, one per core; browser tests included.
-test: install-dev chromium lint
-	$(PY) -m pytest -n 2
+test: install-dev chromium vnu lint
+	VNU_JAR=$(VNU) $(PY) -m pytest -n 2
 
 # The whole suite again on a real PostgreSQL and Redis (Debian packages, loopback).
 # Two xdist workers, each with its own test database and Redis database, keep CI
 # (`make test`, then this) under 20 minutes on two cores.
-test-services: install-dev chromium
-	scripts/with-services.sh $(PY) -m pytest -q -n 2
+test-services: install-dev chromium vnu
+	VNU_JAR=$(VNU) scripts/with-services.sh $(PY) -m pytest -q -n 2
 
 # Load test: 50 companies on the production server (gunicorn, PostgreSQL, Redis;
 # locust, headless, bounded, loopback only).
@@ -71,4 +98,4 @@ bench: install
 	$(PY) bench/page_calls.py
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts
+	rm -rf $(VENV) staticfiles test-artifacts .tools $(MO_FILES)

@@ -1,10 +1,10 @@
 """The payment form: from which account, to whom, how much, how fast, why.
 
 Its choices come from one `dashboard` answer (IBANs with balances, the
-beneficiaries, the plan). The amount is read as the bank writes it: digits,
-a point and at most two decimals; "1,5", "-3", "0.001" and "1e9" are refused
-with words that say how to write it. The amount plus the plan's fee must fit
-in the account's balance.
+beneficiaries, the plan). The amount is read as people write it in the page's
+language: digits, a comma or a point before at most two decimals, thousands
+grouped or not; "-3", "0.001", "1,2,3" and "1e9" are refused with words that say
+how to write it. The amount plus the plan's fee must fit in the account's balance.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,23 +46,31 @@ class PaymentChoices:
 
 
 def parse_amount(text: str) -> Decimal:
-    """An amount typed by a person, or a ValidationError that says how to write it."""
+    """An amount typed by a person, or a ValidationError that says how to write it.
+
+    The cents may follow a comma or a point ("1250,50", "1250.50"), and thousands
+    may be grouped ("1.250,50", "1,250.50"). A separator before exactly three
+    digits at the end is a thousands separator in a language that groups with it
+    ("1.250" is 1250 in Italian), and three decimals, refused, in one that writes
+    the cents after it ("1.250" in English).
+    """
     compact = "".join(str(text or "").split())
     if not compact:
         raise forms.ValidationError(_("Enter an amount."), code="required")
     if compact.startswith("-"):
         raise forms.ValidationError(_("The amount must be more than 0."), code="negative")
-    if "," in compact:
-        raise forms.ValidationError(
-            _("Use a point for the cents and no commas, like 1250.50."), code="comma"
-        )
-    if re.fullmatch(r"\d+\.\d{3,}", compact):
-        raise forms.ValidationError(_("Use at most two decimals (cents)."), code="decimals")
-    if not AMOUNT_PATTERN.fullmatch(compact):
+    digits = _amount_digits(compact, grouping=get_format("THOUSAND_SEPARATOR"))
+    if digits is None:
         raise forms.ValidationError(
             _("Write the amount in digits, like 250 or 1250.50."), code="invalid"
         )
-    amount = Decimal(compact).quantize(Decimal("0.01"))
+    if not AMOUNT_PATTERN.fullmatch(digits):
+        if re.fullmatch(r"\d+\.\d{3,}", digits):
+            raise forms.ValidationError(_("Use at most two decimals (cents)."), code="decimals")
+        raise forms.ValidationError(
+            _("Write the amount in digits, like 250 or 1250.50."), code="invalid"
+        )
+    amount = Decimal(digits).quantize(Decimal("0.01"))
     if amount <= 0:
         raise forms.ValidationError(_("The amount must be more than 0."), code="zero")
     if amount > MAX_AMOUNT:
@@ -70,6 +79,36 @@ def parse_amount(text: str) -> Decimal:
             code="too_large",
         )
     return amount
+
+
+def _amount_digits(compact: str, *, grouping: str) -> str | None:
+    """`compact` as digits with at most one decimal point, or None when unreadable."""
+    if not re.fullmatch(r"[\d.,]+", compact) or not compact[0].isdigit():
+        return None
+    last = max(compact.rfind("."), compact.rfind(","))
+    if last < 0:
+        return compact
+    head, separator, tail = compact[:last], compact[last], compact[last + 1 :]
+    if len(tail) == 3 and separator == grouping:
+        # Thousands only: every separator is this one, between groups of three.
+        grouped = _ungrouped(compact, separator)
+        if grouped is not None:
+            return grouped
+    whole = _ungrouped(head, "," if separator == "." else ".") if head else None
+    if whole is None or not tail.isdigit():
+        return None
+    return f"{whole}.{tail}"
+
+
+def _ungrouped(number: str, separator: str) -> str | None:
+    """`number` without its thousands `separator`, or None when it groups them wrongly."""
+    groups = number.split(separator)
+    if not all(g.isdigit() for g in groups):
+        return None
+    first, rest = groups[0], groups[1:]
+    if rest and (len(first) > 3 or first.startswith("0") or any(len(g) != 3 for g in rest)):
+        return None
+    return "".join(groups)
 
 
 class PaymentForm(forms.Form):
@@ -83,7 +122,7 @@ class PaymentForm(forms.Form):
     amount = forms.CharField(
         label=gettext_lazy("Amount in EUR"),
         max_length=20,
-        help_text=gettext_lazy("Digits with a point for the cents, like 1250.50."),
+        help_text=gettext_lazy("Digits, with a comma or a point for the cents, like 1250.50."),
         error_messages={"required": gettext_lazy("Enter an amount.")},
     )
     payment_option = forms.ChoiceField(

@@ -29,7 +29,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -157,7 +157,7 @@ def _initial(request: HttpRequest, company: Company, choices: PaymentChoices) ->
                 "replaces": draft.key,
                 "iban_id": draft.iban_id,
                 "beneficiaries_id": draft.beneficiaries_id,
-                "amount": f"{draft.amount:.2f}",
+                "amount": formats.number_format(draft.amount, 2, use_l10n=True),
                 "payment_option": draft.payment_option,
                 "reason_payment": draft.reason_payment,
             }

@@ -87,7 +87,7 @@ def csv_row(trx: t.Transaction, account_iban: str) -> list[str]:
     ]
 
 
-class _Line:
+class EchoLine:
     """A file-like object for csv.writer that hands back each line it is given."""
 
     def write(self, value: str) -> str:
@@ -118,7 +118,7 @@ def account_iban_finder(
 def csv_lines(
     rows: Iterable[t.Transaction], find_iban: Callable[[t.Transaction], str]
 ) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    writer = csv.writer(EchoLine())
     yield BOM + writer.writerow(header())
     try:
         for trx in rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -61,7 +62,8 @@ MIDDLEWARE = [
     # HTML compressed (with Django's BREACH padding); whitenoise serves static files itself.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language: the visitor's choice (session, then cookie), else the browser's.
+    "portal.languages.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "portal.context_processors.brand",
                 "banking.navigation.navigation",
             ],
+            "builtins": ["portal.templatetags.moments"],
         },
     },
 ]
@@ -133,9 +136,21 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # ------------------------------------------------------------------------------
 # Internationalisation
 # ------------------------------------------------------------------------------
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English is the source; every other language is a catalogue in locale/<code>/
+# (README, "Languages"). PORTAL_LANGUAGES limits and orders them: the first is
+# the default for a browser that asks for none of them.
+_CATALOGUES = sorted(p.name for p in LOCALE_PATHS[0].glob("*") if (p / "LC_MESSAGES").is_dir())
+PORTAL_LANGUAGES = env.list("PORTAL_LANGUAGES", default=["en", *_CATALOGUES])
+_unknown = [code for code in PORTAL_LANGUAGES if code != "en" and code not in _CATALOGUES]
+if _unknown or not PORTAL_LANGUAGES:
+    raise ImproperlyConfigured(
+        f"PORTAL_LANGUAGES names languages without a catalogue in locale/: {_unknown}"
+    )
+LANGUAGES = [(code, LANG_INFO[code]["name_local"].capitalize()) for code in PORTAL_LANGUAGES]
+LANGUAGE_CODE = PORTAL_LANGUAGES[0]
+# Dates, times and numbers as the portal writes them per language (portal/formats/).
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
@@ -168,6 +183,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Off only for plain-HTTP loopback runs (the load test); check --deploy warns then.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+# The language a visitor chose in the footer, for their next visits.
+LANGUAGE_COOKIE_NAME = "portal_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

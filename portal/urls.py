@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path, register_converter
 
-from portal import brand, session, views
+from portal import brand, languages, session, views
 from portal.query import BankIdConverter
 
 # Ids in paths (`<bank_id:unique_id>`) have the bank's id shape, or the page is a 404.
@@ -19,6 +19,7 @@ urlpatterns = [
     # Session machinery used by every signed-in page (templates/includes/session.html).
     path("heartbeat/", session.heartbeat, name="heartbeat"),
     path("session/keep-alive/", session.keep_alive, name="keep-alive"),
+    path("language/", languages.choose_language, name="language"),
     path("", include("onboarding.urls")),
     path("", include("banking.urls")),
     path("crypto/", include("crypto_wallets.urls")),

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 from schwifty import IBAN
 
 from sandbox import bank, reference
@@ -103,10 +104,25 @@ def plan_for(company: Company) -> Plan:
     return plan
 
 
+# A company document, as a rejection says it.
+DOCUMENT_WORDS = {
+    "business_registration": gettext_lazy("business registration"),
+    "Ownership": gettext_lazy("ownership"),
+    "financial": gettext_lazy("financial"),
+}
+# The plan's risk group, as the plan email says it.
+RISK_WORDS = {
+    "low": gettext_lazy("low"),
+    "medium": gettext_lazy("medium"),
+    "high": gettext_lazy("high"),
+}
+
+
 def _tell(company: Company, title: str, text: str, kind: str) -> None:
     """A notification in the portal and the same words by email."""
     bank.notify(company, title, text)
-    bank.send_mail(company.email, title, f"Hello {company.company_name},\n\n{text}\n", kind=kind)
+    greeting = gettext("Hello %(company)s,") % {"company": company.company_name}
+    bank.send_mail(company.email, title, f"{greeting}\n\n{text}\n", kind=kind)
 
 
 # --- the whole bank -------------------------------------------------------------------
@@ -197,7 +213,7 @@ def approve(*, email: str, what: str = "all") -> list[str]:
             if what != "all":
                 raise
             continue
-        _tell(company, "Verification update", text, kind="kyc_update")
+        _tell(company, gettext("Verification update"), text, kind="kyc_update")
         done.append(step)
     if not done:
         raise ActionError(f"Nothing of {company.email} is waiting for review.")
@@ -221,7 +237,9 @@ def reject(*, email: str, what: str, reason: str) -> None:
         company.company_status = Company.Step.REJECTED
         company.reject_reason = reason
         company.save(update_fields=["company_status", "reject_reason", "updated"])
-        text = f"Your company profile has been rejected: {reason}. Please submit it again."
+        text = gettext(
+            "Your company profile has been rejected: %(reason)s. Please submit it again."
+        ) % {"reason": reason}
     elif what == "director":
         director = Director.objects.filter(company=company).first()
         if company.director_status == Company.Step.TO_DO or director is None:
@@ -232,7 +250,9 @@ def reject(*, email: str, what: str, reason: str) -> None:
         company.save(update_fields=["director_status", "updated"])
         director.reject_reason = reason
         director.save(update_fields=["reject_reason"])
-        text = f"Your director's details have been rejected: {reason}. Please submit them again."
+        text = gettext(
+            "Your director's details have been rejected: %(reason)s. Please submit them again."
+        ) % {"reason": reason}
     else:
         kind = kinds[what.lower()]
         document = company.documents.filter(kind=kind).first()
@@ -245,9 +265,10 @@ def reject(*, email: str, what: str, reason: str) -> None:
         document.save(update_fields=["status", "rejection_reason", "updated"])
         company.document_status = Company.Step.REJECTED
         company.save(update_fields=["document_status", "updated"])
-        label = kind.replace("_", " ").lower()
-        text = f"Your {label} document has been rejected: {reason}. Please upload it again."
-    _tell(company, "Verification update", text, kind="kyc_update")
+        text = gettext(
+            "Your %(document)s document has been rejected: %(reason)s. Please upload it again."
+        ) % {"document": DOCUMENT_WORDS.get(kind, kind.replace("_", " ").lower()), "reason": reason}
+    _tell(company, gettext("Verification update"), text, kind="kyc_update")
 
 
 @transaction.atomic
@@ -258,10 +279,10 @@ def request_document(*, email: str, title: str, description: str = "") -> Additi
     document = AdditionalDocument.objects.create(
         company=company, title=title, description=(description or "").strip()
     )
-    text = f"Our compliance team needs one more document: {title}."
+    text = gettext("Our compliance team needs one more document: %(title)s.") % {"title": title}
     if document.description:
         text += f" {document.description}"
-    _tell(company, "Document requested", text, kind="document_request")
+    _tell(company, gettext("Document requested"), text, kind="document_request")
     return document
 
 
@@ -281,22 +302,41 @@ def make_live(*, email: str, accept: bool = False) -> PlanProposal:
         status=PlanProposal.Status.REJECTED
     )
     proposal = PlanProposal.objects.create(company=company, plan=plan)
+    words = {
+        "company": company.company_name,
+        "plan": plan.plan_name,
+        "risk": RISK_WORDS.get(plan.risk, plan.risk),
+        "price": bank.money(plan.eur_plan_price),
+        "monthly": bank.money(plan.monthly_account),
+        "out": bank.money(plan.sepa_out_fee),
+        "out_pct": plan.sepa_out_fee_percentage,
+        "in": bank.money(plan.sepa_in_fee),
+        "in_pct": plan.sepa_in_fee_percentage,
+        "instant": bank.money(plan.sepa_instant_out_fee),
+        "instant_pct": plan.sepa_instant_out_fee_percentage,
+        "link": plan_link(proposal),
+    }
     bank.send_mail(
         company.email,
-        f"Your business plan: {plan.plan_name}",
-        f"Hello {company.company_name},\n\n"
-        f"your account has been reviewed. We offer you the {plan.plan_name} plan "
-        f"({plan.risk} risk):\n"
-        f"- Plan price: {bank.money(plan.eur_plan_price)} EUR\n"
-        f"- Monthly account fee: {bank.money(plan.monthly_account)} EUR\n"
-        f"- SEPA out: {bank.money(plan.sepa_out_fee)} EUR + {plan.sepa_out_fee_percentage}%\n"
-        f"- SEPA in: {bank.money(plan.sepa_in_fee)} EUR + {plan.sepa_in_fee_percentage}%\n"
-        f"- SEPA Instant out: {bank.money(plan.sepa_instant_out_fee)} EUR + "
-        f"{plan.sepa_instant_out_fee_percentage}%\n\n"
-        f"Accept or decline the plan here:\n{plan_link(proposal)}\n",
+        gettext("Your business plan: %(plan)s") % words,
+        gettext(
+            "Hello %(company)s,\n\n"
+            "your account has been reviewed. We offer you the %(plan)s plan (%(risk)s risk):\n"
+            "- Plan price: %(price)s EUR\n"
+            "- Monthly account fee: %(monthly)s EUR\n"
+            "- SEPA out: %(out)s EUR + %(out_pct)s%%\n"
+            "- SEPA in: %(in)s EUR + %(in_pct)s%%\n"
+            "- SEPA Instant out: %(instant)s EUR + %(instant_pct)s%%\n\n"
+            "Accept or decline the plan here:\n%(link)s\n"
+        )
+        % words,
         kind="plan_proposal",
     )
-    bank.notify(company, "Plan proposed", f"We sent you the {plan.plan_name} plan by email.")
+    bank.notify(
+        company,
+        gettext("Plan proposed"),
+        gettext("We sent you the %(plan)s plan by email.") % {"plan": plan.plan_name},
+    )
     if accept:
         bank.accept_plan(proposal)
     return proposal
@@ -337,8 +377,14 @@ def credit(*, iban: str, amount: Decimal | str, name: str = "SEPA sender") -> Tr
     account.save(update_fields=["balance"])
     bank.notify(
         account.company,
-        "Payment received",
-        f"{bank.money(value)} EUR from {name} arrived on {account.label} ({account.iban}).",
+        gettext("Payment received"),
+        gettext("%(amount)s EUR from %(name)s arrived on %(account)s (%(iban)s).")
+        % {
+            "amount": bank.money(value),
+            "name": name,
+            "account": account.label,
+            "iban": account.iban,
+        },
     )
     return trx
 
@@ -413,7 +459,12 @@ def crypto_deposit(*, email: str, coin: str, amount: Decimal | str) -> CryptoTra
         amount=value,
         description=f"Deposit {shown} {symbol.upper()}",
     )
-    bank.notify(company, "Crypto deposit", f"{shown} {symbol.upper()} arrived on your wallet.")
+    bank.notify(
+        company,
+        gettext("Crypto deposit"),
+        gettext("%(amount)s %(coin)s arrived on your wallet.")
+        % {"amount": shown, "coin": symbol.upper()},
+    )
     return deposit
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from schwifty import IBAN
 
 from sandbox.models import (
@@ -135,8 +136,9 @@ def finish_transfer(trx: Transaction, *, failure: str = "") -> None:
         trx.save(update_fields=["status"])
         notify(
             trx.iban.company,
-            "Transfer completed",
-            f"{amount} EUR to {trx.counterparty_name} arrived.",
+            gettext("Transfer completed"),
+            gettext("%(amount)s EUR to %(name)s arrived.")
+            % {"amount": amount, "name": trx.counterparty_name},
         )
         return
     booked = trx.booked
@@ -148,9 +150,17 @@ def finish_transfer(trx: Transaction, *, failure: str = "") -> None:
     trx.save(update_fields=["status", "failure_reason"])
     notify(
         account.company,
-        "Transfer failed",
-        f"{amount} EUR to {trx.counterparty_name} failed: {failure} "
-        f"{money(-booked)} EUR went back to {account.label}.",
+        gettext("Transfer failed"),
+        gettext(
+            "%(amount)s EUR to %(name)s failed: %(reason)s %(back)s EUR went back to %(account)s."
+        )
+        % {
+            "amount": amount,
+            "name": trx.counterparty_name,
+            "reason": failure,
+            "back": money(-booked),
+            "account": account.label,
+        },
     )
 
 
@@ -228,12 +238,19 @@ def accept_plan(proposal: PlanProposal) -> None:
     company.save(update_fields=["plan", "is_live", "updated"])
     if not company.ibans.exists():
         open_iban(company, "Main account")
-    notify(company, "Account live", f"Your {proposal.plan.plan_name} plan is active.")
+    notify(
+        company,
+        gettext("Account live"),
+        gettext("Your %(plan)s plan is active.") % {"plan": proposal.plan.plan_name},
+    )
     send_mail(
         company.email,
-        "Your business account is live",
-        f"Hello {company.company_name},\n\nyour plan {proposal.plan.plan_name} is active "
-        "and your first IBAN is open. You can now sign in to your dashboard.",
+        gettext("Your business account is live"),
+        gettext(
+            "Hello %(company)s,\n\nyour plan %(plan)s is active and your first IBAN is open. "
+            "You can now sign in to your dashboard."
+        )
+        % {"company": company.company_name, "plan": proposal.plan.plan_name},
         kind="account_live",
     )
 
@@ -241,4 +258,8 @@ def accept_plan(proposal: PlanProposal) -> None:
 def reject_plan(proposal: PlanProposal) -> None:
     proposal.status = PlanProposal.Status.REJECTED
     proposal.save(update_fields=["status"])
-    notify(proposal.company, "Plan declined", f"You declined the {proposal.plan.plan_name} plan.")
+    notify(
+        proposal.company,
+        gettext("Plan declined"),
+        gettext("You declined the %(plan)s plan.") % {"plan": proposal.plan.plan_name},
+    )

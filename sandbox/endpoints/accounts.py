@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sandbox.api import Call, Reject, endpoint
 from sandbox.bank import (
@@ -48,11 +49,15 @@ def _company_by_user_id(user_id: str) -> Company | None:
 
 
 def _mail_otp(company: Company, code: str, subject: str, purpose: str, kind: str) -> None:
+    words = {"company": company.company_name, "purpose": purpose, "code": code}
     send_mail(
         company.email,
         subject,
-        f"Hello {company.company_name},\n\nyour verification code {purpose} is {code}.\n"
-        "It is valid for 10 minutes. Never share it with anyone.",
+        gettext(
+            "Hello %(company)s,\n\nyour verification code %(purpose)s is %(code)s.\n"
+            "It is valid for 10 minutes. Never share it with anyone."
+        )
+        % words,
         kind=kind,
     )
 
@@ -104,7 +109,13 @@ def open_account(call: Call) -> dict[str, Any]:
         company.company_name = company_name
         company.save()
     code = issue_otp(company, Otp.Purpose.SIGNUP, company.signup_id)
-    _mail_otp(company, code, "Your verification code", "to open your account", "signup_otp")
+    _mail_otp(
+        company,
+        code,
+        gettext("Your verification code"),
+        gettext("to open your account"),
+        "signup_otp",
+    )
     return _code_sent(call, company, company.signup_id)
 
 
@@ -144,10 +155,13 @@ def verify_email_otp(call: Call) -> dict[str, Any]:
     company.save()
     send_mail(
         company.email,
-        "Your business account is ready",
-        f"Hello {company.company_name},\n\nyour email address is verified. Sign in with:\n"
-        f"Email: {company.email}\nPassword: {password}\n\n"
-        "Change this password after your first sign-in.",
+        gettext("Your business account is ready"),
+        gettext(
+            "Hello %(company)s,\n\nyour email address is verified. Sign in with:\n"
+            "Email: %(email)s\nPassword: %(password)s\n\n"
+            "Change this password after your first sign-in."
+        )
+        % {"company": company.company_name, "email": company.email, "password": password},
         kind="signup_password",
     )
     token = new_token(company)
@@ -175,7 +189,7 @@ def login(call: Call) -> dict[str, Any]:
     if company is None or not check_password(password, company.password_hash):
         raise Reject(WRONG_LOGIN)
     code = issue_otp(company, Otp.Purpose.LOGIN, company.user_id)
-    _mail_otp(company, code, "Your sign-in code", "to sign in", "login_otp")
+    _mail_otp(company, code, gettext("Your sign-in code"), gettext("to sign in"), "login_otp")
     return _code_sent(call, company, company.company_unique_id)
 
 
@@ -214,7 +228,13 @@ def forgot_password(call: Call) -> dict[str, Any]:
         raise Reject("Please verify your email address first.")
     reference = new_unique_id()
     code = issue_otp(company, Otp.Purpose.RESET, reference)
-    _mail_otp(company, code, "Reset your password", "to reset your password", "password_reset")
+    _mail_otp(
+        company,
+        code,
+        gettext("Reset your password"),
+        gettext("to reset your password"),
+        "password_reset",
+    )
     return {
         "status": 1,
         "name": company.company_name,
@@ -250,9 +270,12 @@ def reset_password(call: Call) -> dict[str, Any]:
     company.tokens.filter(revoked=False).update(revoked=True)
     send_mail(
         company.email,
-        "Your password was changed",
-        f"Hello {company.company_name},\n\nthe password of your business account was changed "
-        "and every session was signed out. If this was not you, contact support at once.",
+        gettext("Your password was changed"),
+        gettext(
+            "Hello %(company)s,\n\nthe password of your business account was changed "
+            "and every session was signed out. If this was not you, contact support at once."
+        )
+        % {"company": company.company_name},
         kind="password_changed",
     )
     return {"status": 1}

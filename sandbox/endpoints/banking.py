@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -237,7 +238,12 @@ def create_iban(call: Call) -> dict[str, Any]:
     if company.ibans.count() >= MAX_IBANS:
         raise Reject(f"You can have at most {MAX_IBANS} IBANs.")
     iban = bank.open_iban(company, label)
-    bank.notify(company, "IBAN created", f"Your new IBAN {iban.iban} ({label}) is open.")
+    bank.notify(
+        company,
+        gettext("IBAN created"),
+        gettext("Your new IBAN %(iban)s (%(label)s) is open.")
+        % {"iban": iban.iban, "label": label},
+    )
     return {"status": 1, "message": "IBAN created successfully", "iban_id": str(iban.pk)}
 
 
@@ -399,14 +405,27 @@ def send_money(call: Call) -> dict[str, Any]:
     method = "SEPA Instant" if option == "sepa_instant" else "SEPA"
     bank.send_mail(
         company.email,
-        "Your one-time password for a transfer",
-        f"Your one-time password is {code}. It is valid for 10 minutes.\n\n"
-        f"Transfer: {money(amount)} EUR by {method}\n"
-        f"Fee: {money(fee)} EUR\n"
-        f"Total debited: {money(amount + fee)} EUR\n"
-        f"Beneficiary: {beneficiary.name} ({beneficiary.iban})\n"
-        f"From: {iban.label} ({iban.iban})\n\n"
-        "If you did not start this transfer, do not share this code.",
+        gettext("Your one-time password for a transfer"),
+        gettext(
+            "Your one-time password is %(code)s. It is valid for 10 minutes.\n\n"
+            "Transfer: %(amount)s EUR by %(method)s\n"
+            "Fee: %(fee)s EUR\n"
+            "Total debited: %(total)s EUR\n"
+            "Beneficiary: %(payee)s (%(payee_iban)s)\n"
+            "From: %(account)s (%(iban)s)\n\n"
+            "If you did not start this transfer, do not share this code."
+        )
+        % {
+            "code": code,
+            "amount": money(amount),
+            "method": method,
+            "fee": money(fee),
+            "total": money(amount + fee),
+            "payee": beneficiary.name,
+            "payee_iban": beneficiary.iban,
+            "account": iban.label,
+            "iban": iban.iban,
+        },
         kind="payment_otp",
     )
     return {"status": 1, "message": SEND_MESSAGE, "unique_id": trx.unique_id}
@@ -465,10 +484,13 @@ def confirm_otp(call: Call) -> dict[str, Any]:
     if trx.amount > DOCUMENT_THRESHOLD:
         trx.is_upload_document = 1
     trx.save(update_fields=["status", "pending_since", "is_upload_document"])
-    text = f"{money(trx.amount)} EUR to {trx.counterparty_name} is on its way."
+    text = gettext("%(amount)s EUR to %(name)s is on its way.") % {
+        "amount": money(trx.amount),
+        "name": trx.counterparty_name,
+    }
     if trx.is_upload_document == 1:
-        text += " Please upload a supporting document for this transfer."
-    bank.notify(company, "Transfer sent", text)
+        text += " " + gettext("Please upload a supporting document for this transfer.")
+    bank.notify(company, gettext("Transfer sent"), text)
     return {"status": 1, "message": CONFIRM_MESSAGE}
 
 
@@ -585,24 +607,36 @@ def download_invoice(call: Call) -> dict[str, Any]:
     trx = _visible_by_trx_id(company, call.require("trx_id"))
     debit = trx.type == Transaction.Kind.DEBIT
     total = trx.amount + trx.fees if debit else trx.amount - trx.fees
+    counterparty = trx.counterparty_name + (
+        f" ({trx.counterparty_iban})" if trx.counterparty_iban else ""
+    )
+    method = "SEPA Instant" if trx.payment_option == "sepa_instant" else "SEPA"
+    currency = trx.iban.currency
     lines = [
-        f"INVOICE {trx.trx_id}",
+        gettext("INVOICE %(trx)s") % {"trx": trx.trx_id},
         "",
-        f"Company: {company.company_name}",
-        f"Account: {trx.iban.label} - {trx.iban.iban} ({trx.iban.bic})",
-        f"{'Beneficiary' if debit else 'Sender'}: {trx.counterparty_name}"
-        + (f" ({trx.counterparty_iban})" if trx.counterparty_iban else ""),
-        f"Type: {trx.type} ({'SEPA Instant' if trx.payment_option == 'sepa_instant' else 'SEPA'})",
-        f"Payment reference: {trx.reason_payment}",
-        f"Date: {stamp(trx.created)}",
-        f"Reference: {trx.transaction_id}",
-        f"Status: {trx.status}",
+        gettext("Company: %(company)s") % {"company": company.company_name},
+        gettext("Account: %(label)s - %(iban)s (%(bic)s)")
+        % {"label": trx.iban.label, "iban": trx.iban.iban, "bic": trx.iban.bic},
+        (gettext("Beneficiary: %(who)s") if debit else gettext("Sender: %(who)s"))
+        % {"who": counterparty},
+        gettext("Type: %(type)s (%(method)s)") % {"type": trx.type, "method": method},
+        gettext("Payment reference: %(reason)s") % {"reason": trx.reason_payment},
+        gettext("Date: %(date)s") % {"date": stamp(trx.created)},
+        gettext("Reference: %(reference)s") % {"reference": trx.transaction_id},
+        gettext("Status: %(status)s") % {"status": trx.status},
         "",
-        f"Amount: {money(trx.amount)} {trx.iban.currency}",
-        f"Fee: {money(trx.fees)} {trx.iban.currency}",
-        f"Total: {money(total)} {trx.iban.currency}",
+        gettext("Amount: %(amount)s %(currency)s")
+        % {"amount": money(trx.amount), "currency": currency},
+        gettext("Fee: %(amount)s %(currency)s") % {"amount": money(trx.fees), "currency": currency},
+        gettext("Total: %(amount)s %(currency)s") % {"amount": money(total), "currency": currency},
     ]
-    bank.send_mail(company.email, f"Invoice {trx.trx_id}", "\n".join(lines) + "\n", kind="invoice")
+    bank.send_mail(
+        company.email,
+        gettext("Invoice %(trx)s") % {"trx": trx.trx_id},
+        "\n".join(lines) + "\n",
+        kind="invoice",
+    )
     return {"status": 1, "message": "Message successfully sent"}
 
 
@@ -623,8 +657,9 @@ def bank_statement(call: Call) -> dict[str, Any]:
         ibans = ibans.filter(pk=_company_iban(company, iban_id).pk)
 
     lines = [
-        f"Bank statement of {company.company_name}",
-        f"Period: {start.isoformat()} to {end.isoformat()}",
+        gettext("Bank statement of %(company)s") % {"company": company.company_name},
+        gettext("Period: %(start)s to %(end)s")
+        % {"start": start.isoformat(), "end": end.isoformat()},
     ]
     for iban in ibans:
         booked = iban.transactions.filter(
@@ -636,18 +671,25 @@ def bank_statement(call: Call) -> dict[str, Any]:
         closing = iban.balance - after
         opening = closing - sum((t.booked for t in within), Decimal(0))
         lines += ["", f"{iban.label} - {iban.iban} ({iban.bic})"]
-        lines.append(f"Opening balance: {money(opening)} {iban.currency}")
+        lines.append(
+            gettext("Opening balance: %(amount)s %(currency)s")
+            % {"amount": money(opening), "currency": iban.currency}
+        )
         for trx in within:
             lines.append(
                 f"{stamp(trx.created)}  {trx.transaction_id}  {trx.status:<9}  "
                 f"{money(trx.booked):>12}  {trx.description} ({trx.reason_payment})"
             )
         if not within:
-            lines.append("No transactions in this period.")
-        lines.append(f"Closing balance: {money(closing)} {iban.currency}")
+            lines.append(gettext("No transactions in this period."))
+        lines.append(
+            gettext("Closing balance: %(amount)s %(currency)s")
+            % {"amount": money(closing), "currency": iban.currency}
+        )
     bank.send_mail(
         company.email,
-        f"Bank statement {start.isoformat()} - {end.isoformat()}",
+        gettext("Bank statement %(start)s - %(end)s")
+        % {"start": start.isoformat(), "end": end.isoformat()},
         "\n".join(lines) + "\n",
         kind="statement",
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sandbox import reference
 from sandbox.api import Call, Reject, endpoint
@@ -202,9 +203,16 @@ def _mail_kyc_link(company: Company, director: Director) -> None:
     # The API has no director email field: the company gets the copy the mailbox shows.
     send_mail(
         company.email,
-        "KYC verification link for your director",
-        f"Hello {company.company_name},\n\n{director.first_name} {director.last_name} "
-        f"can complete the identity verification at:\n{kyc_link(director)}\n",
+        gettext("KYC verification link for your director"),
+        gettext(
+            "Hello %(company)s,\n\n%(director)s can complete the identity verification at:\n"
+            "%(link)s\n"
+        )
+        % {
+            "company": company.company_name,
+            "director": f"{director.first_name} {director.last_name}",
+            "link": kyc_link(director),
+        },
         kind="kyc_link",
     )
 
