@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # `make run` is a local demo: debug on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test test-services load lint format install install-dev chromium gettext vnu messages bench clean
+.PHONY: run serve test test-services load lint format install install-dev chromium gettext pango vnu messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | gettext
 	msgfmt --check -o $@ $<
 
-install: $(VENV)/.installed $(MO_FILES)
-install-dev: $(VENV)/.installed-dev $(MO_FILES)
+install: $(VENV)/.installed $(MO_FILES) pango
+install-dev: $(VENV)/.installed-dev $(MO_FILES) pango
+
+# Debian's Pango and fonts, which WeasyPrint draws the PDF statements and receipts with.
+pango:
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 # Debian's Chromium drives the browser tests; never a downloaded browser.
 chromium:

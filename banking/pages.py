@@ -11,10 +11,12 @@ bank's calls gets the "too many requests" page (429) instead.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from codego.endpoints import SPECS
 from codego.errors import ApiError, CodegoError, SessionExpired, ShareExceeded, UpstreamTimeout
@@ -76,3 +78,17 @@ def transaction_url(unique_id: str) -> str:
 
 def transactions_url() -> str:
     return reverse("banking:transactions")
+
+
+def attachment(body: bytes | Iterable[str], media_type: str, filename: str) -> HttpResponse:
+    """A file to download: bytes at once, text as it is written (streamed)."""
+    if isinstance(body, bytes):
+        response: HttpResponse = HttpResponse(body, content_type=media_type)
+    else:
+        response = StreamingHttpResponse(body, content_type=media_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    # The company's own money: neither a shared cache nor the browser's keeps it.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -19,13 +19,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banking.history import PAGE_SIZE, every_row
-from banking.pages import bank_page, fetch
+from banking.pages import attachment, bank_page, fetch
 from banking.transactions import LIST_TEMPLATE, TransactionFilterForm, filter_accounts
 from codego import types as t
 from codego.client import get_client
@@ -158,7 +158,5 @@ def transactions_export(request: HttpRequest, company: Company) -> HttpResponse:
         return render_page(request, LIST_TEMPLATE, context, status=503)
 
     lines = csv_lines(every_row(first, fetch_page), account_iban_finder(form, accounts or []))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     filename = f"transactions-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(lines, "text/csv; charset=utf-8", filename)

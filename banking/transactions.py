@@ -26,7 +26,8 @@ from django.views.decorators.http import require_http_methods
 
 from banking import copies
 from banking.history import compact_iban, session_accounts, session_beneficiaries
-from banking.pages import bank_page, fetch, problem_text
+from banking.pages import attachment, bank_page, fetch, problem_text
+from banking.pdf import paper_context, render_pdf
 from codego import types as t
 from codego.client import get_client
 from codego.errors import ApiError, CodegoError, SessionExpired, UpstreamTimeout
@@ -319,6 +320,19 @@ def transaction_receipt(request: HttpRequest, company: Company, unique_id: str) 
         return answer
     context = {**receipt_context(company, trx, unique_id), "printed": timezone.localdate()}
     return render_page(request, RECEIPT_TEMPLATE, context)
+
+
+@bank_page
+def transaction_receipt_pdf(request: HttpRequest, company: Company, unique_id: str) -> HttpResponse:
+    """The receipt (payment advice) as a PDF, from the same machinery as statements."""
+    trx, answer = load_detail(request, company, unique_id, RECEIPT_TEMPLATE)
+    if answer is not None:
+        return answer
+    context = {**paper_context(), **receipt_context(company, trx, unique_id)}
+    reference = trx.transaction_id or trx.trx_id or unique_id
+    footer = _("Receipt %(reference)s") % {"reference": reference}
+    made = render_pdf(request, "banking/pdf/receipt.html", context, footer=footer)
+    return attachment(made, "application/pdf", f"receipt-{unique_id}.pdf")
 
 
 def _back_to(unique_id: str) -> str:

@@ -251,6 +251,11 @@ def with_statement_query(world: World) -> None:
     world.query = f"?iban_id={data['iban_id']}&from_date=2026-03-01&to_date=2026-03-31"
 
 
+def with_statement_file(world: World) -> None:
+    with_statement_query(world)
+    world.query += "&format=pdf"  # the PDF asks for the company's address as well
+
+
 def nothing_typed(world: World) -> dict[str, Any]:
     """The body of a form of buttons and hidden fields: nothing a person typed."""
     return {}
@@ -356,6 +361,7 @@ VISITS: dict[str, Visit] = {
     # Without the payee list, "Pay again" lets the payment form find the payee itself.
     "banking:transaction": Visit(prepare=with_transaction, side_calls=("beneficiaries_list",)),
     "banking:transaction-receipt": Visit(prepare=with_transaction),
+    "banking:transaction-receipt-pdf": Visit(prepare=with_transaction),
     "banking:transaction-invoice": Visit(
         prepare=with_transaction, post=lambda w: {"trx_id": w.values["trx_id"]}, typed=False
     ),
@@ -367,6 +373,9 @@ VISITS: dict[str, Visit] = {
     ),
     "banking:statements": Visit(post=statement_data),
     "banking:statement-print": Visit(prepare=with_statement_query),
+    "banking:statement-export": Visit(prepare=with_statement_file),
+    # A PDF made for an htmx request, fetched from the cache: no call to the bank.
+    "banking:statement-ready": Visit(prepare=lambda w: w.url_args.update(token="not-made")),
     "crypto:coin": Visit(prepare=lambda w: w.url_args.update(coin="btc")),
 }
 

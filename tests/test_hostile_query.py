@@ -64,6 +64,7 @@ PAGES_SIGNED_IN: dict[str, tuple[str, ...]] = {
     "/transactions/export.csv": ("iban_id", "status", "startdate", "enddate", "search", "order"),
     "/statements/": ("iban_id", "from_date", "to_date"),
     "/statements/print/": ("iban_id", "from_date", "to_date"),
+    "/statements/export/": ("iban_id", "from_date", "to_date", "format"),
     "/notifications/": (),
     "/profile/": (),
     "/cards/": (),
@@ -101,6 +102,8 @@ PAGES_PUBLIC: dict[str, tuple[str, ...]] = {
 PATHS_SIGNED_IN = (
     "/transactions/{}/",
     "/transactions/{}/receipt/",
+    "/transactions/{}/receipt.pdf",
+    "/statements/export/{}/",
     "/payments/{}/review/",
     "/payments/{}/confirm/",
     "/beneficiaries/{}/delete/",

@@ -39,7 +39,10 @@ SIGNED_OUT = ("/login/", "/signup/", "/password/forgot/", "/no/such/page/", "/sa
 # Every signed-in page the hostile-input walk knows, less what is not a page of
 # HTML on its own (redirects, a CSV, a fragment) and the plan answer, which needs
 # the link from the bank's email.
-NOT_HTML = {"/", "/login/", "/transactions/export.csv", "/beneficiaries/iban-check/"}
+NOT_HTML = {
+    *("/", "/login/", "/beneficiaries/iban-check/"),
+    *("/transactions/export.csv", "/statements/export/"),
+}
 NOT_WALKED_HERE = {*NOT_HTML, "/plan/respond/"}
 SIGNED_IN = (
     *(path for path in PAGES_SIGNED_IN if path not in NOT_WALKED_HERE),

@@ -56,6 +56,13 @@ def money(value: Any, currency: str = "EUR") -> str:
 
 
 @register.filter
+def negated(value: Any) -> Decimal | None:
+    """-value: what left an account, written as the minus it is."""
+    amount = parse_decimal(value)
+    return None if amount is None else -amount
+
+
+@register.filter
 def signed_money(value: Any, currency: str = "EUR") -> str:
     """Like `money` with an explicit "+" for positive amounts (credits)."""
     amount = _decimal(value)

@@ -2,7 +2,7 @@
 
 Only the project's own sources (not the virtualenv, tools, tests or benchmarks),
 file names without line numbers (a moved line changes nothing), no obsolete
-entries. `tests/test_translations.py` runs it on a copy of the tree and fails
+entries, no fuzzy guesses. `tests/test_translations.py` runs it on a copy of the tree and fails
 when the committed catalogues are not what it makes.
 """
 
@@ -16,6 +16,10 @@ IGNORED = [".venv", ".tools", "node_modules", "staticfiles", "tests", "bench", "
 
 
 class Command(makemessages.Command):
+    # A new string starts empty, never with a guess from a similar one: a guess
+    # shown to customers would be wrong more often than right.
+    msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-fuzzy-matching"]
+
     def handle(self, *args: Any, **options: Any) -> str | None:
         options["ignore_patterns"] = [*options.get("ignore_patterns", []), *IGNORED]
         options["add_location"] = options.get("add_location") or "file"
