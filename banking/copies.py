@@ -50,6 +50,15 @@ def _prefix(request: HttpRequest, company: Company) -> str:
     return f"banking:copies:{company.credentials.user_id}:{session_key}"
 
 
+def _ended_key(user_id: str) -> str:
+    return f"banking:copies:{user_id}:ended"
+
+
+def forget_company(user_id: str) -> None:
+    """The company is gone (a demo visitor's, deleted): no session's copy counts now."""
+    cache.set(_ended_key(user_id), True, GENERATION_SECONDS)
+
+
 @dataclass(frozen=True)
 class _Copy:
     generation: str
@@ -63,7 +72,9 @@ class Shelf:
     def __init__(self, request: HttpRequest, company: Company, *names: str) -> None:
         self._prefix = _prefix(request, company)
         generation_key = f"{self._prefix}:generation"
-        found = cache.get_many([generation_key, *(self._key(name) for name in names)])
+        ended_key = _ended_key(company.credentials.user_id)
+        found = cache.get_many([generation_key, ended_key, *(self._key(name) for name in names)])
+        self.ended = bool(found.get(ended_key))
         generation = found.get(generation_key)
         if generation is None:
             # A new session, or the cache forgot: a new generation, so no old copy counts.
@@ -71,7 +82,7 @@ class Shelf:
             generation = cache.get(generation_key) or secrets.token_hex(6)
         self.generation: str = generation
         self._found = {}
-        for name in names:
+        for name in names if not self.ended else ():
             copy = found.get(self._key(name))
             if isinstance(copy, _Copy) and copy.generation == generation:
                 self._found[name] = copy.value
@@ -84,7 +95,7 @@ class Shelf:
 
     def put(self, name: str, value: Any, seconds: float) -> None:
         """Keep `value` for `seconds`; a `forget` meanwhile makes it count for nothing."""
-        if seconds >= 1:
+        if seconds >= 1 and not self.ended:
             cache.set(self._key(name), _Copy(self.generation, value), int(seconds))
 
 

@@ -11,41 +11,17 @@ the next ones (warm) are reported apart.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.in_process import start_django
 
-WORKDIR = Path(tempfile.mkdtemp(prefix="codego-pages-"))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key",
-        "DATABASE_URL": f"sqlite:///{WORKDIR / 'pages.sqlite3'}",
-        "CODEGO_API_URL": "sandbox:",
-        "SANDBOX_ENABLED": "true",
-        "SANDBOX_RATE_LIMIT": "1000000",
-        "CODEGO_RATE_LIMIT": "1000000",
-        "SANDBOX_TOKEN_TTL": "3600",
-        "CODEGO_LOG_LEVEL": "WARNING",
-        "SANDBOX_LOG_LEVEL": "WARNING",
-        "PORTAL_LOG_LEVEL": "WARNING",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-    }
-)
-
-import django  # noqa: E402
-
-django.setup()
+start_django("pages")
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -1,5 +1,6 @@
 """The onboarding app's one URL map, under the `onboarding:` namespace."""
 
+from django.conf import settings
 from django.urls import path
 
 from onboarding import documents, kyc, views
@@ -32,3 +33,9 @@ urlpatterns = [
     # The link of the plan offer email, signed in or not.
     path("plan/respond/", kyc.plan_respond, name="plan-respond"),
 ]
+
+if settings.SANDBOX_ENABLED:
+    from onboarding import visitor_demo
+
+    # The public demo's "Try the demo" (a company of the visitor's own).
+    urlpatterns.append(path("demo/start/", visitor_demo.start, name="demo-start"))

@@ -9,9 +9,15 @@ simulator is off.
 from __future__ import annotations
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 SESSION_KEY = "sandbox_mailbox_addresses"
+VISITOR_KEY = "sandbox_visitor_demo"  # this session's own demo company: email and expiry
+
+# Sent by the simulator when a demo visitor's company is deleted (`user_id`, `email`),
+# so the portal deletes what it keeps for that company too.
+company_ended = Signal()
 MAX_ADDRESSES = 20  # a visitor trying things out types a handful
 
 

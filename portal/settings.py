@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.conf import global_settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
@@ -80,6 +81,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "portal.urls"
 
+# Django's hashers, and last (so never the default) the one the simulator hashes a
+# demo visitor's random password with (sandbox.visitors).
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "sandbox.visitors.RandomSecretHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -318,5 +322,10 @@ SANDBOX_SETTLE_SECONDS = env.int("SANDBOX_SETTLE_SECONDS", default=30)
 SANDBOX_RATE_LIMIT = env.int("SANDBOX_RATE_LIMIT", default=200)
 # Journal entries kept (the console shows the newest); a load test keeps them all.
 SANDBOX_JOURNAL_KEEP = env.int("SANDBOX_JOURNAL_KEEP", default=500)
+# The public demo's "Try the demo": each visitor's own company lives this many hours,
+# at most this many at once, and one address starts at most this many an hour.
+SANDBOX_DEMO_HOURS = env.int("SANDBOX_DEMO_HOURS", default=24)
+SANDBOX_DEMO_MAX = env.int("SANDBOX_DEMO_MAX", default=500)
+SANDBOX_DEMO_STARTS_PER_HOUR = env.int("SANDBOX_DEMO_STARTS_PER_HOUR", default=5)
 # Where the simulator's emails point (plan accept link).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -37,6 +37,9 @@ if os.environ.get("CACHE_URL", "").startswith("redis"):
     CACHES = {"default": {**CACHES["default"], "LOCATION": f"{_redis_url}/{1 + _worker}"}}  # noqa: F405
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "sandbox.visitors.RandomSecretHasher",
+]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SECURE_SSL_REDIRECT = False

@@ -138,6 +138,14 @@ def _increment(key: str, timeout: int) -> None:
         cache.add(key, 1, timeout)
 
 
+def over_rate(request: HttpRequest, action: str, limit: int, window: int) -> bool:
+    """Count one more `action` from this client address; True once past `limit` in the
+    `window` seconds since its first (a fixed window, shared by every worker)."""
+    key = f"throttle:rate:{action}:{_address_group(client_address(request))}"
+    _increment(key, window)
+    return (cache.get(key) or 0) > limit
+
+
 def _email_delay(failures: int) -> float:
     """Seconds to wait after the last failure for this email, 0 while under the limit."""
     over = failures - settings.THROTTLE_EMAIL_FREE_FAILURES

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.query import return_path
-from sandbox import actions, demo
+from sandbox import actions, demo, visitors
 from sandbox.console_forms import (
     ApproveForm,
     CreditForm,
@@ -187,6 +187,8 @@ def index(request: HttpRequest) -> HttpResponse:
             filter=Q(additional_documents__status=AdditionalDocument.Status.REVIEW),
         ),
     )
+    # Demo visitors' own companies are listed apart (below), not among the customers.
+    companies = companies.filter(demo_expires__isnull=True)
     if query:
         companies = companies.filter(Q(email__icontains=query) | Q(company_name__icontains=query))
     total = companies.count()
@@ -219,6 +221,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "journal": JournalEntry.objects.all()[:JOURNAL_ROWS],
             "journal_limit": JOURNAL_ROWS,
             "demo_email": demo.DEMO_EMAIL,
+            "visitors": visitors.live_visitors().order_by("-created", "-id")[:COMPANY_ROWS],
+            "visitor_count": visitors.live_visitors().count(),
+            "visitor_max": settings.SANDBOX_DEMO_MAX,
             "console_page": "index",
         },
     )
@@ -398,6 +403,19 @@ def _notify(request: HttpRequest, company: Company) -> None:
     _run_form(request, "notify", company.email, NotifyForm(request.POST), work)
 
 
+def _end_visitor(request: HttpRequest, company: Company) -> None:
+    if company.demo_expires is None:
+        messages.error(request, _("Only a demo visitor's company can be ended here."))
+        return
+
+    def work() -> str:
+        visitors.end_company(company)
+        return _("Demo company %(name)s ended.") % {"name": company.company_name}
+
+    # Journalled without the address: nothing of the company stays behind.
+    _run(request, "end-demo", "", work)
+
+
 def _expire_token(request: HttpRequest, company: Company) -> None:
     def work() -> str:
         count = actions.expire_token(email=company.email)
@@ -416,6 +434,7 @@ COMPANY_ACTIONS: dict[str, Callable[[HttpRequest, Company], None]] = {
     "crypto-deposit": _crypto_deposit,
     "notify": _notify,
     "expire-token": _expire_token,
+    "end-demo": _end_visitor,
 }
 
 
@@ -427,6 +446,8 @@ def company_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("No such console action.")
     company = get_object_or_404(Company, pk=pk)
     handler(request, company)
+    if not Company.objects.filter(pk=pk).exists():  # an ended demo company
+        return redirect("sandbox:console")
     return redirect("sandbox:console-company", pk=company.pk)
 
 

@@ -42,7 +42,7 @@ DEMO_PASSWORD = "Demo-pass-2026"  # noqa: S105 - the documented demo login
 DEMO_COMPANY = "Northwind Trading BV"
 
 
-def _delete_company(company: Company) -> None:
+def delete_company(company: Company) -> None:
     """A company and everything below it, including its stored files."""
     file_ids = set(company.documents.values_list("file_id", flat=True))
     file_ids |= set(company.additional_documents.values_list("file_id", flat=True))
@@ -376,13 +376,16 @@ def seed_demo(
     email: str = DEMO_EMAIL,
     password: str = DEMO_PASSWORD,
     company_name: str = DEMO_COMPANY,
+    password_hash: str = "",
 ) -> Company:
-    """A live Belgian company with four months of history; replaces one with that email."""
+    """A live Belgian company with four months of history; replaces one with that email.
+
+    `password_hash`, when given, is the password already hashed (a visitor's)."""
     email = required_text(email, "email").lower()
     password = required_text(password, "password")
     existing = Company.objects.filter(email__iexact=email).first()
     if existing is not None:
-        _delete_company(existing)
+        delete_company(existing)
 
     rng = random.Random(2026)
     now = timezone.now()
@@ -394,7 +397,7 @@ def seed_demo(
         whitelabel_id=settings.CODEGO_WHITELABEL_ID,
         email=email,
         company_name=required_text(company_name, "company name"),
-        password_hash=make_password(password),
+        password_hash=password_hash or make_password(password),
         email_verified=True,
         phone_number=f"+{profile['phonecode']} {profile['phone']}",
         profile=profile,

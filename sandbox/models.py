@@ -50,6 +50,8 @@ class Company(models.Model):
     document_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TO_DO)
     director_status = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.TO_DO)
     plan = models.ForeignKey("Plan", null=True, blank=True, on_delete=models.SET_NULL)
+    # A public demo visitor's own company (sandbox.visitors): deleted at this moment.
+    demo_expires = models.DateTimeField(null=True, blank=True, db_index=True)
 
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)

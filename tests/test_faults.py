@@ -284,6 +284,8 @@ VISITS: dict[str, Visit] = {
         post=lambda w: {"email": w.email, "password": PASSWORD},
         refusal_words=("Wrong email or password.",),
     ),
+    # A company of the visitor's own, signed in through login and verifyLogin.
+    "onboarding:demo-start": Visit("visitor", post=nothing_typed, typed=False),
     "onboarding:login-verify": Visit(
         "visitor", with_login_started, post=lambda w: {"otp": latest_code(w.email)}
     ),

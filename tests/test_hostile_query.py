@@ -118,6 +118,7 @@ NOT_WALKED = {
     "keep-alive": "POST only",
     "login-resend": "POST only",
     "logout": "POST only",
+    "demo-start": "POST only",
     "language": "POST only; where it goes back to is checked to be this site",
     "director-resend": "POST only",
     "payment-resend": "POST only",

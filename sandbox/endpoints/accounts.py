@@ -201,6 +201,7 @@ def verify_login(call: Call) -> dict[str, Any]:
     company = _company_by_user_id(user_id)
     if company is None:
         raise Reject("The user_id is not valid. Please sign in again.")
+    call.company = company  # the journal knows whose code it was
     result = check_otp(Otp.Purpose.LOGIN, company.user_id, code)
     if result is None:
         raise Reject("The code has expired. Please sign in again.")

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from sandbox import actions, demo
+from sandbox import actions, demo, visitors
 from sandbox.models import Company
 
 
@@ -52,6 +52,9 @@ class Command(BaseCommand):
         seed.add_argument("--password", default=demo.DEMO_PASSWORD)
         seed.add_argument("--company-name", default=demo.DEMO_COMPANY)
 
+        sub.add_parser(
+            "expire-demos", help="delete the demo visitors' companies past SANDBOX_DEMO_HOURS"
+        )
         approve = sub.add_parser("approve", help="verify KYC steps awaiting review")
         approve.add_argument("--email", required=True)
         approve.add_argument("--what", choices=actions.APPROVE_WHAT, default="all")
@@ -157,6 +160,10 @@ class Command(BaseCommand):
         self.say(f"Login: {company.email} / {options['password']}")
         for iban in company.ibans.order_by("id"):
             self.say(f"IBAN {iban.label}: {iban.iban} ({iban.bic}), balance {iban.balance} EUR")
+
+    def do_expire_demos(self, options: dict[str, Any]) -> None:
+        ended = visitors.expire_visitors()
+        self.ok(f"Ended {ended} expired demo visitor compan{'y' if ended == 1 else 'ies'}.")
 
     def do_approve(self, options: dict[str, Any]) -> None:
         done = actions.approve(email=options["email"], what=options["what"])
