@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from codego import types as t
 from codego.client import get_client
+from portal import metrics
 from portal.pages import Company
 
 T = TypeVar("T")
@@ -91,7 +92,9 @@ class Shelf:
         return f"{self._prefix}:{name}"
 
     def get(self, name: str) -> Any:
-        return self._found.get(name)
+        value = self._found.get(name)
+        metrics.observe_copy(name, hit=value is not None)
+        return value
 
     def put(self, name: str, value: Any, seconds: float) -> None:
         """Keep `value` for `seconds`; a `forget` meanwhile makes it count for nothing."""

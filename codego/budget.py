@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from codego import metrics
 from codego.errors import RateLimited, ShareExceeded
 
 logger = logging.getLogger("codego.budget")
@@ -158,6 +159,7 @@ class Budget:
         """Take a place for one call to `endpoint`, waiting as `patiently` allows,
         or raise `ShareExceeded` / `RateLimited`."""
         deadline = time.monotonic() + _patience.get()
+        waited = False
         while True:
             party = _party.get()
             share = self._share(party) if endpoint not in OUTSIDE_THE_SHARE else None
@@ -178,10 +180,15 @@ class Budget:
                     error = RateLimited("local rate limit reached", retry_after=wait)
             if error is None:
                 return
+            limit = "share" if isinstance(error, ShareExceeded) else "whole"
             if time.monotonic() + min(wait, 1.0) > deadline:
                 if isinstance(error, ShareExceeded):
                     self._say_once(party, share)
+                metrics.BUDGET_REFUSALS.labels(limit).inc()
                 raise error
+            if not waited:
+                metrics.BUDGET_WAITS.labels(limit).inc()
+                waited = True
             time.sleep(min(wait, 1.0, max(0.0, deadline - time.monotonic())))
 
     def _share(self, party: Party | None) -> Window | None:

@@ -21,6 +21,7 @@ import requests
 from requests.adapters import BaseAdapter
 from urllib3 import encode_multipart_formdata
 
+from codego import metrics
 from codego.budget import Budget
 from codego.endpoints import JSON, MULTIPART, SPECS, TEXT, EndpointSpec
 from codego.errors import (
@@ -177,6 +178,7 @@ class Transport:
                 http_status if http_status is not None else "-",
                 elapsed_ms,
             )
+            metrics.observe_call(spec.name, elapsed_ms / 1000, outcome)
             for observer in _CALL_OBSERVERS:
                 observer(spec.name, elapsed_ms)
 

@@ -6,10 +6,18 @@ proxy in front terminates HTTPS and forwards to 127.0.0.1.
 
 import multiprocessing
 import os
+import tempfile
+from pathlib import Path
 
 # As manage.py and portal/wsgi.py: on_starting below sets Django up before any
 # worker imports the application.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+# /metrics adds up every worker's figures from files in one directory; it must be
+# named before anything imports prometheus_client (README, "Metrics").
+METRICS = os.environ.get("METRICS_ENABLED", "").lower() in ("1", "true", "yes", "on")
+if METRICS and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
 
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
@@ -33,5 +41,16 @@ def on_starting(server: object) -> None:
     import django
     from django.core.management import call_command
 
+    if METRICS:  # figures of an earlier run are not this one's
+        for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+            stale.unlink()
     django.setup()
     call_command("check")
+
+
+def child_exit(server: object, worker: object) -> None:
+    """A worker is gone: its gauges go with it (its counters stay in the sums)."""
+    if METRICS:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 
+from portal import metrics
 from portal.outage import is_outage, outage_cause
 
 logger = logging.getLogger("portal.request")
@@ -79,16 +80,18 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = stats.request_id
             return response
         finally:
+            seconds = time.perf_counter() - started
             logger.info(
                 "request rid=%s method=%s path=%s status=%s ms=%d upstream_calls=%d upstream_ms=%d",
                 stats.request_id,
                 request.method,
                 request.path,
                 status,
-                (time.perf_counter() - started) * 1000,
+                seconds * 1000,
                 stats.upstream_calls,
                 stats.upstream_ms,
             )
+            metrics.observe_request(request, status, seconds, stats.upstream_ms / 1000)
             _current.reset(token)
 
 

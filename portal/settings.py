@@ -6,6 +6,7 @@ documents them all. Production fails fast instead of running with dev defaults.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -203,7 +204,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Probes of the orchestrator speak plain HTTP to the container.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Probes and the metrics scraper talk to the workers directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -225,6 +227,15 @@ CONTENT_SECURITY_POLICY = {
 # ------------------------------------------------------------------------------
 # Proxies in front of the portal that append to X-Forwarded-For; 0 = REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# /metrics (Prometheus text format): off unless METRICS_ENABLED; then only for these
+# networks, or a scraper sending "Authorization: Bearer <METRICS_TOKEN>" (portal.metrics).
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+try:
+    METRICS_NETWORKS = tuple(ipaddress.ip_network(net, strict=False) for net in METRICS_ALLOWED_IPS)
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {error}") from error
 # Seconds a lockout lasts, counted from the first failure.
 THROTTLE_WINDOW = env.int("THROTTLE_WINDOW", default=15 * 60)
 # Failures per (email, client) and per client address across emails.

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path, register_converter
 
-from portal import brand, languages, session, views
+from portal import brand, languages, metrics, session, views
 from portal.query import BankIdConverter
 
 # Ids in paths (`<bank_id:unique_id>`) have the bank's id shape, or the page is a 404.
@@ -15,6 +15,7 @@ handler500 = "portal.errors.server_error"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("brand.css", brand.brand_css, name="brand-css"),
     # Session machinery used by every signed-in page (templates/includes/session.html).
     path("heartbeat/", session.heartbeat, name="heartbeat"),

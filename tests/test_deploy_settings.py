@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -140,9 +141,15 @@ def test_gunicorn_serves_as_make_serve_starts_it_with_nothing_but_the_documented
 ):
     """No DJANGO_SETTINGS_MODULE: `make serve` sets only what the README lists."""
     port = free_port()
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
     env = {k: v for k, v in collected.items() if k != "DJANGO_SETTINGS_MODULE"}
     env |= {"PORT": str(port), "WEB_CONCURRENCY": "1", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = _start_gunicorn(env)
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def _start_gunicorn(env: dict[str, str]) -> subprocess.Popen:
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))}
     server = subprocess.Popen(  # noqa: S603 - our own server with fixed arguments
         [gunicorn, "-c", "portal/gunicorn_conf.py", "portal.wsgi:application"],
@@ -151,20 +158,46 @@ def test_gunicorn_serves_as_make_serve_starts_it_with_nothing_but_the_documented
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{env['PORT']}/healthz", timeout=1):
+                return server
+        except OSError:
+            assert server.poll() is None, "gunicorn exited"
+            assert time.monotonic() < deadline, "gunicorn did not come up"
+            time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_metrics_under_gunicorn_add_up_every_workers_requests(collected):
+    """Two workers, each counting in its own file: /metrics answers for both."""
+    port = free_port()
+    env = {k: v for k, v in collected.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env |= {"PORT": str(port), "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "1"}
+    env |= {"ALLOWED_HOSTS": "127.0.0.1", "METRICS_ENABLED": "true"}
+    server = _start_gunicorn(env)
+    line = 'portal_requests_total{method="GET",status="200",view="healthz"}'
+
+    def counted() -> float:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+            rows = [row for row in answer.read().decode().splitlines() if row.startswith(line)]
+        return float(rows[0].split()[-1]) if rows else 0.0
+
+    def probe(_: int) -> None:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+            pass
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as up:
-                    assert up.status == 200
-                    break
-            except OSError:
-                assert server.poll() is None, "gunicorn exited"
-                assert time.monotonic() < deadline, "gunicorn did not come up"
-                time.sleep(0.2)
+        before = counted()
+        # Eight at a time on two single-threaded workers: both of them serve.
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(probe, range(40)))
+        after = counted()
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert after - before == 40
 
 
 @pytest.mark.slow

@@ -92,6 +92,7 @@ PAGES_PUBLIC: dict[str, tuple[str, ...]] = {
     "/password/reset/": (),
     "/plan/respond/": ("unique_id",),
     "/healthz": (),
+    "/metrics": (),
     "/brand.css": (),
     "/sandbox/mailbox/": ("to",),
     "/sandbox/mailbox.json": ("to",),
