@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # `make run` is a local demo: debug on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test test-services load lint format install install-dev chromium gettext pango vnu messages bench clean
+.PHONY: run serve test test-services load load-two lint format install install-dev chromium gettext pango vnu messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,10 @@ test-services: install-dev chromium vnu
 # locust, headless, bounded, loopback only).
 load: install-dev
 	scripts/with-services.sh $(PY) bench/load.py
+
+# The same load on two portal instances behind HAProxy, sharing PostgreSQL and Redis.
+load-two: install-dev
+	scripts/with-services.sh $(PY) bench/load.py --instances 2
 
 bench: install
 	$(PY) bench/upstream_calls.py

@@ -11,7 +11,10 @@ time. Then it reports, and fails (exit 1) when any of it is wrong:
   per payment and one `iban_confirmotp` per transfer, although every user
   double-clicks; the portal's payments are listed by state.
 
-    .venv/bin/python bench/load.py [--users 50] [--spawn-rate 10] [--seconds 60]
+    .venv/bin/python bench/load.py [--users 50] [--spawn-rate 10] [--seconds 60] [--instances 2]
+
+With `--instances 2` (`make load-two`), two portal servers, each on a port of its
+own, share PostgreSQL and Redis behind Debian's HAProxy (round robin).
 
 Uses DATABASE_URL / CACHE_URL when set (scripts/with-services.sh gives
 PostgreSQL and Redis), else a fresh SQLite file. Only 127.0.0.1 is contacted.
@@ -29,11 +32,12 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.production import ROOT, VENV_BIN, environment, free_port, gunicorn, prepare
+from bench.production import ROOT, VENV_BIN, environment, free_port, gunicorn, haproxy, prepare
 
 PASSWORD = "Load-pass-2026"
 REQUEST_LINE = re.compile(
@@ -68,9 +72,10 @@ def page_of(path: str) -> str:
     return re.sub(r"^/transactions/[^/]+/$", "/transactions/<id>/", path)
 
 
-def upstream_per_page(log: Path) -> dict[str, tuple[int, float]]:
+def upstream_per_page(logs: list[Path]) -> dict[str, tuple[int, float]]:
     calls: dict[str, list[int]] = defaultdict(list)
-    for line in log.read_text(errors="replace").splitlines():
+    lines = [line for log in logs for line in log.read_text(errors="replace").splitlines()]
+    for line in lines:
         match = REQUEST_LINE.search(line)
         if match and not match.group(2).startswith("/sandbox/"):
             calls[f"{match.group(1)} {page_of(match.group(2))}"].append(int(match.group(4)))
@@ -82,6 +87,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--instances", type=int, default=1, help="portal servers; more than one behind HAProxy"
+    )
     options = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="portal-load-"))
@@ -100,8 +108,9 @@ def main() -> int:
     print(f"seeding {options.users} companies …", flush=True)
     prepare(env, [(f"load{n}@codego.test", PASSWORD) for n in range(1, options.users + 1)])
 
-    log = workdir / "server.log"
-    with gunicorn(bank_env, workdir / "bank.log"), gunicorn(env, log):
+    with ExitStack() as running:
+        running.enter_context(gunicorn(bank_env, workdir / "bank.log"))
+        logs = serve_instances(running, env, workdir, port, options.instances)
         started = time.time()
         print(f"{options.users} users for {options.seconds} s on 127.0.0.1:{port} …", flush=True)
         subprocess.run(
@@ -132,7 +141,24 @@ def main() -> int:
             timeout=options.seconds + 120,
         )
 
-    return report(workdir, env, started, upstream_per_page(log))
+    return report(workdir, env, started, upstream_per_page(logs))
+
+
+def serve_instances(
+    running: ExitStack, env: dict[str, str], workdir: Path, port: int, count: int
+) -> list[Path]:
+    """`count` portal servers sharing the database and cache; from two on, each on a port
+    of its own behind HAProxy on `port`. Their logs."""
+    if count <= 1:
+        log = workdir / "server.log"
+        running.enter_context(gunicorn(env, log))
+        return [log]
+    ports = [free_port() for _ in range(count)]
+    logs = [workdir / f"server-{number}.log" for number in range(1, count + 1)]
+    for own_port, log in zip(ports, logs, strict=True):
+        running.enter_context(gunicorn({**env, "PORT": str(own_port)}, log))
+    running.enter_context(haproxy(workdir, port, ports))
+    return logs
 
 
 def report(

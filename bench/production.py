@@ -8,6 +8,7 @@ company per login asked for. Only 127.0.0.1 is ever contacted.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -115,3 +116,40 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[None]:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+HAPROXY_CONFIG = """
+global
+    maxconn 1024
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+    option http-server-close
+frontend portal
+    bind 127.0.0.1:{port}
+    default_backend instances
+backend instances
+    balance roundrobin
+{servers}
+"""
+
+
+@contextmanager
+def haproxy(workdir: Path, port: int, backends: list[int]) -> Iterator[None]:
+    """Debian's HAProxy on `port`, round robin over the instances on `backends`
+    (a new server connection per request); stopped when the block ends."""
+    servers = "\n".join(f"    server i{n} 127.0.0.1:{b}" for n, b in enumerate(backends))
+    config = workdir / "haproxy.cfg"
+    config.write_text(HAPROXY_CONFIG.format(port=port, servers=servers))
+    binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    proxy = subprocess.Popen(
+        [binary, "-db", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_until_up(port, seconds=15)
+        yield
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)

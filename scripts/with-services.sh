@@ -3,7 +3,8 @@
 #
 #   scripts/with-services.sh .venv/bin/python -m pytest
 #
-# Installs Debian's postgresql and redis-server when missing, starts both in a
+# Installs Debian's postgresql, redis-server and haproxy (the two-instance tests'
+# proxy) when missing, starts both in a
 # temporary directory (PostgreSQL as an unprivileged user: it refuses root),
 # exports DATABASE_URL and CACHE_URL for the command, and stops both and removes
 # the directory when the command ends, whether it passed or not.
@@ -19,10 +20,11 @@ SUDO=""
 
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
-if [ -z "$(pg_bindir)" ] || ! command -v redis-server >/dev/null 2>&1; then
-  echo "with-services: installing postgresql and redis-server from Debian" >&2
+if [ -z "$(pg_bindir)" ] || ! command -v redis-server >/dev/null 2>&1 \
+  || ! PATH="$PATH:/usr/sbin" command -v haproxy >/dev/null 2>&1; then
+  echo "with-services: installing postgresql, redis-server and haproxy from Debian" >&2
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server haproxy >/dev/null
 fi
 PG_BIN="$(pg_bindir)"
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,6 +17,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 
+from bench.production import environment
 from codego.transport import Transport
 from codego.types import Credentials
 from sandbox import bank, reference
@@ -199,3 +203,22 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`collectstatic` once, for the production servers of the cross-process tests:
+    DEBUG-off pages need the hashed files' manifest."""
+    root = tmp_path_factory.mktemp("static")
+    env = environment(root, 0, upstream="sandbox:", STATIC_ROOT=str(root))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
+    return root

@@ -14,7 +14,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -110,21 +109,6 @@ def test_two_workers_keeping_one_session_alive_at_once_call_the_bank_once(db, mo
 class Servers:
     portal: str  # base URL
     log: Path  # the portal's access and error log
-
-
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`collectstatic` once: DEBUG-off pages need the hashed files' manifest."""
-    root = tmp_path_factory.mktemp("static")
-    env = environment(root, 0, upstream="sandbox:", STATIC_ROOT=str(root))
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        timeout=120,
-    )
-    return root
 
 
 def _database_url(port: int | None = None) -> str:

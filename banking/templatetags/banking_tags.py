@@ -60,3 +60,19 @@ def booked_amount(trx: Any) -> Decimal:
 def initials(name: Any) -> str:
     words = [w for w in str(name or "").replace("-", " ").split() if w[:1].isalnum()]
     return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+@register.simple_tag
+def transaction_row(trx: Any, url: str) -> str:
+    """A row of the transactions table (banking.rows: the markup, written in Python)."""
+    from banking import rows
+
+    return rows.table_row(trx, url)
+
+
+@register.simple_tag
+def transaction_item(trx: Any, url: str) -> str:
+    """A line of the dashboard's latest transactions (banking.rows)."""
+    from banking import rows
+
+    return rows.list_item(trx, url)

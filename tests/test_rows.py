@@ -1,0 +1,58 @@
+"""The transaction rows written in Python (banking.rows) are the markup the templates
+they replaced wrote, for every kind of row, in both languages."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from banking import rows
+from codego import types as t
+
+# The templates as they were (the table row of banking/transactions.html and
+# banking/_transaction_row.html), kept as the reference.
+REFERENCE = Path(__file__).resolve().parent / "reference"
+TABLE_ROW = (REFERENCE / "transaction_table_row.html").read_text()
+LIST_ITEM = (REFERENCE / "transaction_list_item.html").read_text()
+
+MOMENT = datetime(2026, 3, 5, 14, 7, 9, 123456, tzinfo=ZoneInfo("UTC"))
+KINDS = [
+    t.Transaction(type="debit", amount=Decimal("120.5"), status="Completed",
+                  beneficiary_name="Contoso GmbH", reason_payment="Invoice 2026-114",
+                  label="Main account", created=MOMENT, unique_id="u1"),
+    t.Transaction(type="credit", amount=Decimal("1234.56"), status="Pending",
+                  description="receive 1234.56 EUR", created=MOMENT, is_upload_document=1),
+    t.Transaction(sign="db", amount=Decimal("0"), status="Awaiting OTP",
+                  beneficiary_name='<script>alert("x")</script> & Co', currency="usd"),
+    t.Transaction(type="credit", amount=Decimal("10"), status="weird", label="",
+                  reason_payment="Tom & Jerry's <b>"),
+    t.Transaction(),
+]  # fmt: skip
+
+
+def normal(html: str) -> str:
+    return re.sub(r"\s+", " ", str(html)).strip()
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize("trx", KINDS, ids=range(len(KINDS)))
+@pytest.mark.parametrize("url", ["/transactions/u1/", ""])
+def test_a_table_row_is_the_markup_of_the_template(trx, url, language):
+    with translation.override(language):
+        expected = Template(TABLE_ROW).render(Context({"rows": [{"trx": trx, "url": url}]}))
+        assert normal(rows.table_row(trx, url)) == normal(expected)
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize("trx", KINDS, ids=range(len(KINDS)))
+def test_a_dashboard_line_is_the_markup_of_the_template(trx, language):
+    with translation.override(language):
+        expected = Template(LIST_ITEM).render(Context({"trx": trx, "url": "/transactions/u1/"}))
+        assert normal(rows.list_item(trx, "/transactions/u1/")) == normal(expected)
