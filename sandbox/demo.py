@@ -377,17 +377,19 @@ def seed_demo(
     password: str = DEMO_PASSWORD,
     company_name: str = DEMO_COMPANY,
     password_hash: str = "",
+    seed: int = 2026,
 ) -> Company:
     """A live Belgian company with four months of history; replaces one with that email.
 
-    `password_hash`, when given, is the password already hashed (a visitor's)."""
+    `password_hash`, when given, is the password already hashed (a visitor's); `seed`
+    draws the amounts (the shared demo always the same ones, each visitor others)."""
     email = required_text(email, "email").lower()
     password = required_text(password, "password")
     existing = Company.objects.filter(email__iexact=email).first()
     if existing is not None:
         delete_company(existing)
 
-    rng = random.Random(2026)
+    rng = random.Random(seed)
     now = timezone.now()
     # Local office hours: 09:00 on the first day, then movements between 08:00 and 18:00.
     start = timezone.localtime(now - timedelta(days=120))

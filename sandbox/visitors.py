@@ -63,6 +63,7 @@ def start_company(now: datetime | None = None) -> tuple[Company, str]:
             email=email,
             password=password,
             password_hash=make_password(password, hasher=VISITOR_HASHER),
+            seed=secrets.randbits(32),  # amounts of its own, so no two look alike
         )
         company.demo_expires = now + timedelta(hours=settings.SANDBOX_DEMO_HOURS)
         company.save(update_fields=["demo_expires", "updated"])

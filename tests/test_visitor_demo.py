@@ -103,6 +103,7 @@ def test_two_visitors_see_different_companies_and_a_payment_in_one_leaves_the_ot
     assert a.pk != b.pk
     a_iban, b_iban = a.ibans.get(label="Main account"), b.ibans.get(label="Main account")
     assert a_iban.iban != b_iban.iban
+    assert a_iban.balance != b_iban.balance  # a history of its own, not a copy
     assert a_iban.iban in dashboard(first)
     assert a_iban.iban not in dashboard(second)
     assert b_iban.iban in dashboard(second)
