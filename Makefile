@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # `make run` is a local demo: debug on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test test-services load load-two lint format install install-dev chromium gettext pango vnu messages bench clean
+.PHONY: run serve test test-services load load-two load-signins lint format install install-dev chromium gettext pango vnu messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,10 @@ load: install-dev
 # The same load on two portal instances behind HAProxy, sharing PostgreSQL and Redis.
 load-two: install-dev
 	scripts/with-services.sh $(PY) bench/load.py --instances 2
+
+# The worst case: every simulated company signs in again for each cycle of five pages.
+load-signins: install-dev
+	scripts/with-services.sh $(PY) bench/load.py --mix signins --spawn-rate 10
 
 bench: install
 	$(PY) bench/upstream_calls.py

@@ -37,9 +37,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.production import ROOT, VENV_BIN, environment, free_port, gunicorn, haproxy, prepare
+from bench.production import (
+    ROOT,
+    VENV_BIN,
+    cpu_seconds,
+    environment,
+    free_port,
+    gunicorn,
+    haproxy,
+    prepare,
+)
 
 PASSWORD = "Load-pass-2026"
+MIXES = {"day": "WorkingDay", "signins": "SignInEachTime"}
 REQUEST_LINE = re.compile(
     r"request rid=\S+ method=(\S+) path=(\S+) status=(\d+) .*upstream_calls=(\d+)"
 )
@@ -85,10 +95,17 @@ def upstream_per_page(logs: list[Path]) -> dict[str, tuple[int, float]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=10)
+    # People arrive over the first half minute, not all in one second.
+    parser.add_argument("--spawn-rate", type=float, default=2)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument(
         "--instances", type=int, default=1, help="portal servers; more than one behind HAProxy"
+    )
+    parser.add_argument(
+        "--mix",
+        choices=sorted(MIXES),
+        default="day",
+        help="day: signed in once, a person's pace; signins: a whole session per cycle",
     )
     options = parser.parse_args()
 
@@ -109,8 +126,9 @@ def main() -> int:
     prepare(env, [(f"load{n}@codego.test", PASSWORD) for n in range(1, options.users + 1)])
 
     with ExitStack() as running:
-        running.enter_context(gunicorn(bank_env, workdir / "bank.log"))
-        logs = serve_instances(running, env, workdir, port, options.instances)
+        bank = running.enter_context(gunicorn(bank_env, workdir / "bank.log"))
+        logs, portals = serve_instances(running, env, workdir, port, options.instances)
+        cpu_before = cpu_seconds(bank), sum(cpu_seconds(server) for server in portals)
         started = time.time()
         print(f"{options.users} users for {options.seconds} s on 127.0.0.1:{port} …", flush=True)
         subprocess.run(
@@ -134,35 +152,45 @@ def main() -> int:
                 "--only-summary",
                 "--loglevel",
                 "WARNING",
+                MIXES[options.mix],
             ],
             env={**env, "LOAD_PASSWORD": PASSWORD},
             cwd=ROOT,
             check=False,
             timeout=options.seconds + 120,
         )
+        cpu = (
+            cpu_seconds(bank) - cpu_before[0],
+            sum(cpu_seconds(server) for server in portals) - cpu_before[1],
+        )
 
-    return report(workdir, env, started, upstream_per_page(logs))
+    return report(workdir, env, started, upstream_per_page(logs), cpu)
 
 
 def serve_instances(
     running: ExitStack, env: dict[str, str], workdir: Path, port: int, count: int
-) -> list[Path]:
+) -> tuple[list[Path], list[subprocess.Popen]]:
     """`count` portal servers sharing the database and cache; from two on, each on a port
-    of its own behind HAProxy on `port`. Their logs."""
+    of its own behind HAProxy on `port`. Their logs and processes."""
     if count <= 1:
         log = workdir / "server.log"
-        running.enter_context(gunicorn(env, log))
-        return [log]
+        return [log], [running.enter_context(gunicorn(env, log))]
     ports = [free_port() for _ in range(count)]
     logs = [workdir / f"server-{number}.log" for number in range(1, count + 1)]
-    for own_port, log in zip(ports, logs, strict=True):
+    servers = [
         running.enter_context(gunicorn({**env, "PORT": str(own_port)}, log))
+        for own_port, log in zip(ports, logs, strict=True)
+    ]
     running.enter_context(haproxy(workdir, port, ports))
-    return logs
+    return logs, servers
 
 
 def report(
-    workdir: Path, env: dict[str, str], started: float, upstream: dict[str, tuple[int, float]]
+    workdir: Path,
+    env: dict[str, str],
+    started: float,
+    upstream: dict[str, tuple[int, float]],
+    cpu: tuple[float, float],
 ) -> int:
     with (workdir / "load_stats.csv").open() as stats_file:
         rows = list(csv.DictReader(stats_file))
@@ -188,6 +216,15 @@ def report(
     print(
         f"\npayments: {reviews} 'send the code' presses, {sent} iban_sendmoney, "
         f"{confirmed} iban_confirmotp on the simulator's journal"
+    )
+    requests_served = sum(count for count, _ in upstream.values())
+    calls_answered = sum(n for name, n in journal.items() if not name.startswith("payment "))
+    bank_cpu, portal_cpu = cpu
+    print(
+        f"CPU: portal {portal_cpu:.1f} s for {requests_served} requests "
+        f"({portal_cpu / max(requests_served, 1) * 1000:.1f} ms each); simulator "
+        f"{bank_cpu:.1f} s for {calls_answered} calls "
+        f"({bank_cpu / max(calls_answered, 1) * 1000:.1f} ms each)"
     )
     states = {name: n for name, n in sorted(journal.items()) if name.startswith("payment ")}
     print("portal payments by state: " + ", ".join(f"{k[8:]} {n}" for k, n in states.items()))

@@ -1,16 +1,24 @@
-"""Locust users for `make load`: a company's working session, start to end.
+"""Locust users for `make load`: companies at work.
 
-Each user signs in as its own company (load<N>@codego.test, the code pinned by
-SANDBOX_FIXED_OTP), opens the dashboard and the transactions, pays 1.00 EUR to
-one of its beneficiaries (pressing "Confirm and send the code" twice, as a
-double click would), confirms with the code, and signs out. bench/load.py
-starts the server, runs this file headless and checks the journal.
+`WorkingDay` (`make load`): each user signs in once as its own company
+(load<N>@codego.test, the code pinned by SANDBOX_FIXED_OTP), then works as a person
+does, a few seconds between pages: mostly the dashboard and the transactions (with
+a filter, a search, the next page), now and then a transaction's detail, a CSV
+export, the notifications, a payment of 1.00 EUR (pressing "Confirm and send the
+code" twice, as a double click would) with its code; it signs out when it stops.
+
+`SignInEachTime` (`make load-signins`): the worst case, a whole session per
+cycle: sign-in, dashboard, transactions, a payment, sign-out, with short waits.
+
+bench/load.py starts the servers, runs one of them headless and checks the journal.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import random
+import re
 
 from locust import HttpUser, between, task
 
@@ -22,7 +30,7 @@ _numbers = itertools.count(1)
 
 
 class Company(HttpUser):
-    wait_time = between(0.5, 1.5)
+    abstract = True
 
     def on_start(self) -> None:
         self.email = f"load{next(_numbers)}@codego.test"
@@ -30,8 +38,7 @@ class Company(HttpUser):
     def _post(self, url: str, data: dict[str, str], name: str, referer: str):
         return self.client.post(url, data, name=name, headers={"Referer": self.host + referer})
 
-    @task
-    def working_session(self) -> None:
+    def _sign_in(self) -> bool:
         login = self.client.get("/login/", name="/login/")
         credentials = {"email": self.email, "password": PASSWORD}
         self._post(
@@ -47,12 +54,9 @@ class Company(HttpUser):
             "/login/verify/ (code)",
             "/login/verify/",
         )
-        if "/dashboard/" not in signed_in.url:
-            signed_in.failure = True
-            return
-        self.client.get("/dashboard/", name="/dashboard/")
-        self.client.get("/transactions/", name="/transactions/")
-        self._pay()
+        return "/dashboard/" in signed_in.url
+
+    def _sign_out(self) -> None:
         page = self.client.get("/dashboard/", name="/dashboard/")
         self._post(
             "/logout/", {"csrfmiddlewaretoken": csrf_token(page.text)}, "/logout/", "/dashboard/"
@@ -87,3 +91,83 @@ class Company(HttpUser):
             "/payments/<id>/confirm/ (code)",
             confirm_path,
         )
+
+
+class SignInEachTime(Company):
+    """The old mix: every cycle a whole session, sign-in (a password check) included."""
+
+    wait_time = between(0.5, 1.5)
+
+    @task
+    def working_session(self) -> None:
+        if not self._sign_in():
+            return
+        self.client.get("/dashboard/", name="/dashboard/")
+        self.client.get("/transactions/", name="/transactions/")
+        self._pay()
+        self._sign_out()
+
+
+TRANSACTION_LINK = re.compile(r'href="(/transactions/[A-Za-z0-9_-]+/)"')
+
+
+class WorkingDay(Company):
+    """A person at work: signed in once, a few seconds on each page; after a spell of
+    work (8 to 15 pages) signs out, and back in for the next."""
+
+    wait_time = between(2, 8)
+
+    def on_start(self) -> None:
+        super().on_start()
+        self._start_spell()
+
+    def _start_spell(self) -> None:
+        self.signed_in = self._sign_in()
+        self.pages_left = random.randint(8, 15)
+
+    def _page_done(self) -> None:
+        self.pages_left -= 1
+        if self.pages_left <= 0:
+            self._sign_out()
+            self._start_spell()
+
+    @task(6)
+    def dashboard(self) -> None:
+        self.client.get("/dashboard/", name="/dashboard/")
+        self._page_done()
+
+    @task(5)
+    def transactions(self) -> None:
+        page = self.client.get("/transactions/", name="/transactions/")
+        self.links = TRANSACTION_LINK.findall(page.text)
+        self._page_done()
+
+    @task(2)
+    def filtered(self) -> None:
+        query = random.choice(
+            ["status=Completed", "search=Invoice", "status=Pending&order=asc", "page=2"]
+        )
+        self.client.get(f"/transactions/?{query}", name="/transactions/?filters")
+        self._page_done()
+
+    @task(2)
+    def detail(self) -> None:
+        links = getattr(self, "links", [])
+        if links:
+            self.client.get(random.choice(links), name="/transactions/<id>/")
+        self._page_done()
+
+    @task(1)
+    def export(self) -> None:
+        self.client.get("/transactions/export.csv", name="/transactions/export.csv")
+        self._page_done()
+
+    @task(1)
+    def notifications(self) -> None:
+        self.client.get("/notifications/", name="/notifications/")
+        self._page_done()
+
+    @task(1)
+    def payment(self) -> None:
+        self._pay()
+        self._page_done()

@@ -99,7 +99,7 @@ def wait_until_up(port: int, seconds: float = 30) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path) -> Iterator[None]:
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     """The server running until the block ends (then stopped, whatever happened)."""
     with log.open("w") as out:
         server = subprocess.Popen(
@@ -112,7 +112,7 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[None]:
         )
     try:
         wait_until_up(int(env["PORT"]))
-        yield
+        yield server
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -153,3 +153,18 @@ def haproxy(workdir: Path, port: int, backends: list[int]) -> Iterator[None]:
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)
+
+
+def cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by a server's processes: its master and
+    workers (they share its process group), and workers that have ended."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        # After the name: state ppid pgrp ... utime(11) stime(12) cutime(13) cstime(14).
+        if int(fields[2]) == server.pid:
+            total += sum(int(value) for value in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
