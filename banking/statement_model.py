@@ -80,7 +80,8 @@ def local_day(moment: datetime | None, fallback: date) -> date:
 
 
 def entry_of(trx: t.Transaction, *, balance: Decimal, fallback: date) -> Entry:
-    effect = booked_effect(trx) if trx.status.lower() == COMPLETED else _pending_effect(trx)
+    # Completed: what it booked; pending: what the bank already set aside (the same sum).
+    effect = booked_effect(trx)
     return Entry(
         booked_on=local_day(trx.created, fallback),
         moment=trx.created,
@@ -96,10 +97,6 @@ def entry_of(trx: t.Transaction, *, balance: Decimal, fallback: date) -> Entry:
         currency=trx.currency or "EUR",
         url=detail_url(trx),
     )
-
-
-def _pending_effect(trx: t.Transaction) -> Decimal:
-    return -(trx.amount + trx.fees) if trx.is_debit else trx.amount - trx.fees
 
 
 def assemble(
