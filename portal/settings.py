@@ -92,6 +92,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 WSGI_APPLICATION = "portal.wsgi.application"
+# Django's form templates, the ones every field renders, written in Python (same text).
+FORM_RENDERER = "portal.form_renderer.FastTemplates"
 
 TEMPLATES = [
     {
