@@ -8,10 +8,14 @@ with the template it replaced) with Django's escaping and formats.
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from banking.templatetags.banking_tags import (
@@ -25,10 +29,24 @@ from codego import types as t
 from portal.templatetags.moments import html_datetime
 
 
+# A page shows a few days and statuses many times: each is written once per language
+# (date_format and the status words cost more than the rest of a row).
+@lru_cache(maxsize=512)
+def _day(day: date, language: str | None) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+@lru_cache(maxsize=64)
+def _status_chip(status: str, language: str | None) -> SafeString:
+    return format_html(
+        '<span class="chip chip-{}">{}</span>', status_tone(status), status_label(status)
+    )
+
+
 def _moment(trx: t.Transaction) -> SafeString:
     if not trx.created:
         return mark_safe("")
-    shown = date_format(timezone.localtime(trx.created), "DATE_FORMAT")
+    shown = _day(timezone.localtime(trx.created).date(), get_language())
     return format_html('<time datetime="{}">{}</time>', html_datetime(trx.created), shown)
 
 
@@ -41,9 +59,7 @@ def _amount(trx: t.Transaction) -> str:
 
 
 def _chip(trx: t.Transaction) -> SafeString:
-    return format_html(
-        '<span class="chip chip-{}">{}</span>', status_tone(trx.status), status_label(trx.status)
-    )
+    return _status_chip(str(trx.status or ""), get_language())
 
 
 def table_row(trx: t.Transaction, url: str) -> SafeString:

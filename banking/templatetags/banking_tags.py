@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -63,11 +64,11 @@ def initials(name: Any) -> str:
 
 
 @register.simple_tag
-def transaction_row(trx: Any, url: str) -> str:
-    """A row of the transactions table (banking.rows: the markup, written in Python)."""
+def transaction_rows(table: Any) -> str:
+    """The rows of the transactions table, each (trx, url) (banking.rows writes the markup)."""
     from banking import rows
 
-    return rows.table_row(trx, url)
+    return mark_safe("".join(rows.table_row(row.trx, row.url) for row in table))  # noqa: S308
 
 
 @register.simple_tag

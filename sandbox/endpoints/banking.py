@@ -6,6 +6,7 @@ import hashlib
 import math
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -120,26 +121,58 @@ def _beneficiary_json(beneficiary: Beneficiary) -> dict[str, str]:
     }
 
 
-def _trx_row(trx: Transaction) -> dict[str, str]:
-    """The keys of an iban_transaction row (and of the detail's `trx`)."""
+# What an iban_transaction row is made of, as Transaction lookups: the list reads them
+# with values() (twenty model instances with their IBAN and company cost more than the
+# rest of the call), the detail from the instance it already has.
+TRX_ROW_FIELDS = (
+    "is_upload_document",
+    "trx_id",
+    "unique_id",
+    "transaction_id",
+    "counterparty_name",
+    "reason_payment",
+    "iban__company__company_name",
+    "type",
+    "amount",
+    "fees",
+    "iban__currency",
+    "description",
+    "status",
+    "created",
+    "iban__label",
+    "iban__iban",
+)
+DASHBOARD_TRX_FIELDS = (
+    *("amount", "counterparty_name", "created", "description", "fees", "reason_payment"),
+    *("status", "transaction_id", "trx_id", "type", "unique_id"),
+)
+_FROM_INSTANCE = {name: attrgetter(name.replace("__", ".")) for name in TRX_ROW_FIELDS}
+
+
+def _trx_values(trx: Transaction) -> dict[str, Any]:
+    return {name: read(trx) for name, read in _FROM_INSTANCE.items()}
+
+
+def _trx_row(values: dict[str, Any]) -> dict[str, str]:
+    """The keys of an iban_transaction row (and of the detail's `trx`), from TRX_ROW_FIELDS."""
     return {
-        "is_upload_document": str(trx.is_upload_document),
-        "trx_id": trx.trx_id,
-        "unique_id": trx.unique_id,
-        "transaction_id": trx.transaction_id,
-        "beneficiary_name": trx.counterparty_name,
-        "reason_payment": trx.reason_payment,
-        "username": trx.iban.company.company_name,
-        "type": trx.type,
-        "sign": "db" if trx.type == Transaction.Kind.DEBIT else "cr",
-        "amount": money(trx.amount),
-        "fees": money(trx.fees),
-        "currency": trx.iban.currency.lower(),
-        "description": trx.description,
-        "status": trx.status,
-        "transaction_date": stamp(trx.created),
-        "label": trx.iban.label,
-        "iban": trx.iban.iban,
+        "is_upload_document": str(values["is_upload_document"]),
+        "trx_id": values["trx_id"],
+        "unique_id": values["unique_id"],
+        "transaction_id": values["transaction_id"],
+        "beneficiary_name": values["counterparty_name"],
+        "reason_payment": values["reason_payment"],
+        "username": values["iban__company__company_name"],
+        "type": values["type"],
+        "sign": "db" if values["type"] == Transaction.Kind.DEBIT else "cr",
+        "amount": money(values["amount"]),
+        "fees": money(values["fees"]),
+        "currency": values["iban__currency"].lower(),
+        "description": values["description"],
+        "status": values["status"],
+        "transaction_date": stamp(values["created"]),
+        "label": values["iban__label"],
+        "iban": values["iban__iban"],
     }
 
 
@@ -198,20 +231,21 @@ def dashboard(call: Call) -> dict[str, Any]:
         "userplan": userplan,
         "transactions": [
             {
-                "amount": money(trx.amount),
-                "beneficiary_name": trx.counterparty_name,
-                "created": stamp(trx.created),
+                "amount": money(trx["amount"]),
+                "beneficiary_name": trx["counterparty_name"],
+                "created": stamp(trx["created"]),
                 "currency": "eur",
-                "description": trx.description,
-                "fees": money(trx.fees),
-                "reason_payment": trx.reason_payment,
-                "status": trx.status,
-                "transaction_id": trx.transaction_id,
-                "trx_id": trx.trx_id,
-                "type": trx.type,
-                "unique_id": trx.unique_id,
+                "description": trx["description"],
+                "fees": money(trx["fees"]),
+                "reason_payment": trx["reason_payment"],
+                "status": trx["status"],
+                "transaction_id": trx["transaction_id"],
+                "trx_id": trx["trx_id"],
+                "type": trx["type"],
+                "unique_id": trx["unique_id"],
             }
-            for trx in transactions[:DASHBOARD_TRANSACTIONS]
+            # values(): no model instances for a list that only needs these columns.
+            for trx in transactions[:DASHBOARD_TRANSACTIONS].values(*DASHBOARD_TRX_FIELDS)
         ],
     }
 
@@ -556,7 +590,9 @@ def iban_transaction(call: Call) -> dict[str, Any]:
         "per_page": per_page,
         "num_rows": num_rows,
         "total_page": total_page,
-        "trx": [_trx_row(trx) for trx in rows[offset : offset + per_page]],
+        "trx": [
+            _trx_row(values) for values in rows[offset : offset + per_page].values(*TRX_ROW_FIELDS)
+        ],
     }
 
 
@@ -571,7 +607,7 @@ def iban_transaction_detail(call: Call) -> dict[str, Any]:
     return {
         "status": 1,
         "trx": {
-            **_trx_row(trx),
+            **_trx_row(_trx_values(trx)),
             "biometric_approval": trx.biometric_approval,
             "counterparty_iban": trx.counterparty_iban,
             "payment_option": trx.payment_option,
