@@ -16,6 +16,7 @@ from typing import Any
 from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import stringformat
 from django.utils.formats import localize
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -150,14 +151,12 @@ class FastTemplates(DjangoTemplates):
             return self.get_template(template_name).render(context)
         return written(self, context)
 
-    @property
+    @cached_property
     def overridden(self) -> frozenset[str]:
         """Templates of WRITTEN the project or an app replaces: those stay templates."""
-        if not hasattr(self, "_overridden"):
-            found = set()
-            for name in WRITTEN:
-                origin = self.engine.get_template(name).origin.name
-                if "/django/forms/templates/" not in origin.replace("\\", "/"):
-                    found.add(name)
-            self._overridden = frozenset(found)
-        return self._overridden
+        return frozenset(
+            name
+            for name in WRITTEN
+            if "/django/forms/templates/"
+            not in self.engine.get_template(name).origin.name.replace("\\", "/")
+        )

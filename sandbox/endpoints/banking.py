@@ -143,8 +143,17 @@ TRX_ROW_FIELDS = (
     "iban__iban",
 )
 DASHBOARD_TRX_FIELDS = (
-    *("amount", "counterparty_name", "created", "description", "fees", "reason_payment"),
-    *("status", "transaction_id", "trx_id", "type", "unique_id"),
+    "amount",
+    "counterparty_name",
+    "created",
+    "description",
+    "fees",
+    "reason_payment",
+    "status",
+    "transaction_id",
+    "trx_id",
+    "type",
+    "unique_id",
 )
 _FROM_INSTANCE = {name: attrgetter(name.replace("__", ".")) for name in TRX_ROW_FIELDS}
 
