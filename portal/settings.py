@@ -117,6 +117,12 @@ TEMPLATES = [
 # Database and cache
 # ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A connection lives a minute rather than one request: opening one is a new
+# PostgreSQL server process (SQLite: the file, its pragmas and Django's SQL
+# functions). Checked before reuse, so a restarted server costs no error.
+# `?conn_max_age=0` in DATABASE_URL opens one per request again.
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE: the portal, the in-process simulator and concurrent
     # requests write the same file without "database is locked".

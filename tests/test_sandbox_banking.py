@@ -722,6 +722,10 @@ def test_the_history_pages_and_orders(transport, live_session, history):
     assert [r["beneficiary_name"] for r in last["trx"]] == ["Saver"]
     assert last["page_number"] == 3
     assert (beyond["page_number"], beyond["trx"]) == (4, [])
+    # A page past the end still says how many rows there are (and a filtered page, its own).
+    assert (beyond["num_rows"], beyond["total_page"]) == (7, 3)
+    pending = trx_page(transport, live_session, status="pending", per_page=3)
+    assert (pending["num_rows"], pending["total_page"], len(pending["trx"])) == (1, 1, 1)
     newest = trx_page(transport, live_session, order="DESC")["trx"]
     assert newest[0]["beneficiary_name"] == "Saver"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext
 from schwifty import IBAN
@@ -223,15 +223,16 @@ def dashboard(call: Call) -> dict[str, Any]:
             "userplan": userplan,
             "transactions": [],
         }
-    ibans = company.ibans.order_by("id")
     transactions = _visible(company)
     if iban_id := call.get("iban_id"):
         iban = _company_iban(company, iban_id)
-        ibans = ibans.filter(pk=iban.pk)
+        ibans = [iban]
         transactions = transactions.filter(iban=iban)
+    else:
+        ibans = list(company.ibans.order_by("id"))
     beneficiaries = company.beneficiaries.filter(deleted=False).select_related("image")
     # With iban_id the portfolio is that IBAN's balance: the dashboard is "for that IBAN".
-    portfolio = ibans.aggregate(total=Sum("balance"))["total"] or Decimal(0)
+    portfolio = sum((i.balance for i in ibans), Decimal(0))
     return {
         "status": 1,
         "beneficiaries": [_beneficiary_json(b) for b in beneficiaries.order_by("-created", "-id")],
@@ -589,19 +590,23 @@ def iban_transaction(call: Call) -> dict[str, Any]:
             | Q(transaction_id__icontains=search)
         )
     rows = rows.order_by("created", "id") if order == "asc" else rows.order_by("-created", "-id")
-    num_rows = rows.count()
-    # total_page is 0 when nothing matches: "page 1 of 0" says there is nothing to page.
-    total_page = math.ceil(num_rows / per_page)
     offset = (page - 1) * per_page
+    # The count rides on every row (COUNT(*) OVER ()), so the page and its total are
+    # one query; a page past the end has no row to carry it and counts alone.
+    listed = list(
+        rows.annotate(num_rows=Window(Count("pk")))[offset : offset + per_page].values(
+            *TRX_ROW_FIELDS, "num_rows"
+        )
+    )
+    num_rows = listed[0]["num_rows"] if listed else (rows.count() if offset else 0)
     return {
         "status": 1,
         "page_number": page,
         "per_page": per_page,
         "num_rows": num_rows,
-        "total_page": total_page,
-        "trx": [
-            _trx_row(values) for values in rows[offset : offset + per_page].values(*TRX_ROW_FIELDS)
-        ],
+        # 0 when nothing matches: "page 1 of 0" says there is nothing to page.
+        "total_page": math.ceil(num_rows / per_page),
+        "trx": [_trx_row(values) for values in listed],
     }
 
 
