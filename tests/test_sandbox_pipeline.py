@@ -68,6 +68,16 @@ def test_an_injected_garbage_body_is_unavailable_not_a_crash(transport):
         transport.call("posPlan")
 
 
+def test_a_fault_for_one_endpoint_wins_over_the_one_for_every_endpoint(transport):
+    Fault.objects.create(endpoint="*", garbage=True)
+    Fault.objects.create(endpoint="getRole", http_status=503)
+    with pytest.raises(UpstreamUnavailable) as caught:
+        transport.call("getRole")
+    assert caught.value.http_status == 503
+    with pytest.raises(UpstreamUnavailable, match="not JSON"):
+        transport.call("posPlan")
+
+
 def test_an_injected_timeout_is_a_timeout_in_process(transport):
     Fault.objects.create(endpoint="configSetting", timeout=True)
     with pytest.raises(UpstreamTimeout):
