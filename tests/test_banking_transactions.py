@@ -9,8 +9,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils import translation
 
+from banking import transactions
 from banking.transaction_export import spreadsheet_text
+from codego import types as t
 from sandbox import actions
 from sandbox.models import Beneficiary, Mail, Transaction
 from tests.banking_history import BRUSSELS, FAULTS, UNAVAILABLE, add_trx, fault, main_iban
@@ -149,6 +154,45 @@ def test_bad_dates_are_explained_next_to_the_field_and_kept(signed_in, query, fi
     assert f'aria-describedby="id_{field}_error' in page or f'id="id_{field}"' in page
     assert 'value="kept"' in page
     assert journal_calls("iban_transaction") == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "status=Failed&search=laptop&order=asc&startdate=2026-03-01&enddate=2026-03-31",
+        "startdate=31/03/2026&search=%3Cb%3Ekept%3C/b%3E",
+        "startdate=2026-03-31&enddate=2026-03-01",
+        "iban_id=999999&status=nonsense",
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_the_remembered_filter_fields_are_what_a_fresh_form_renders(query, language):
+
+    accounts = [t.Iban(iban_id="7", label="Main", iban="LT12 3990 0000 0000 1234")]
+    with translation.override(language):
+        first = transactions.TransactionFilterForm(QueryDict(query), accounts=accounts)
+        remembered = first.fields_html()
+        again = transactions.TransactionFilterForm(QueryDict(query), accounts=accounts)
+        fresh = transactions.TransactionFilterForm(QueryDict(query), accounts=accounts)
+        assert again.fields_html() is remembered
+        assert remembered == render_to_string(transactions.FIELDS_TEMPLATE, {"form": fresh})
+        # Other accounts or another language are other fields.
+        renamed = [t.Iban(iban_id="7", label="Renamed", iban=accounts[0].iban)]
+        other = transactions.TransactionFilterForm(QueryDict(query), accounts=renamed)
+        assert "Renamed" in other.fields_html()
+    with translation.override("it" if language == "en" else "en"):
+        assert first.fields_html() != remembered
+
+
+def test_the_remembered_filter_fields_stay_bounded(monkeypatch):
+
+    monkeypatch.setattr(transactions, "FIELDS_HTML", {})
+    monkeypatch.setattr(transactions, "FIELDS_HTML_KEPT", 3)
+    for number in range(10):
+        form = transactions.TransactionFilterForm(QueryDict(f"search=n{number}"), accounts=[])
+        assert f'value="n{number}"' in form.fields_html()
+        assert len(transactions.FIELDS_HTML) <= 3
 
 
 def test_empty_states_say_whether_filters_hide_everything(signed_in):
