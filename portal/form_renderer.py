@@ -85,9 +85,43 @@ def _input(renderer: FastTemplates, context: dict[str, Any]) -> str:
     )
 
 
-def _named_input(renderer: FastTemplates, context: dict[str, Any]) -> str:
-    """widgets/text.html and its like: an include of input.html, and a newline."""
-    return _input(renderer, context) + "\n"
+def _including(name: str) -> Callable[[FastTemplates, dict[str, Any]], str]:
+    """A template that is only `{% include name %}` and a newline (text.html, radio.html…)."""
+
+    def written(renderer: FastTemplates, context: dict[str, Any]) -> str:
+        return renderer.include(f"django/forms/widgets/{name}.html", context) + "\n"
+
+    return written
+
+
+def _multiple_input(renderer: FastTemplates, context: dict[str, Any]) -> str:
+    """widgets/multiple_input.html: radio buttons and checkboxes, each in a <div>."""
+    widget = context["widget"]
+    attrs = widget["attrs"]
+    opening = f' id="{_text(attrs["id"])}"' if attrs.get("id") else ""
+    if attrs.get("class"):
+        opening += f' class="{_text(attrs["class"])}"'
+    parts = [f"<div{opening}>"]
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f"\n  <div><label>{_text(group_name)}</label>")
+        for option in group_choices:
+            option_html = renderer.include(option["template_name"], {**context, "widget": option})
+            parts.append(f"<div>\n    {option_html}</div>")
+        if group_name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>\n")
+    return "".join(parts)
+
+
+def _input_option(renderer: FastTemplates, context: dict[str, Any]) -> str:
+    """widgets/input_option.html: one radio button or checkbox, in its label."""
+    widget = context["widget"]
+    element = renderer.include("django/forms/widgets/input.html", context)
+    if not widget["wrap_label"]:
+        return element + "\n"
+    target = f' for="{_text(widget["attrs"]["id"])}"' if widget["attrs"].get("id") else ""
+    return f"<label{target}>{element} {_text(widget['label'])}</label>\n"
 
 
 def _select(renderer: FastTemplates, context: dict[str, Any]) -> str:
@@ -120,14 +154,20 @@ def _textarea(renderer: FastTemplates, context: dict[str, Any]) -> str:
     return f"{opening}\n{value}</textarea>\n"
 
 
-INPUTS = ["text", "email", "password", "number", "date", "hidden", "checkbox", "url", "tel"]
+INPUTS = ["text", "email", "password", "number", "date", "hidden", "checkbox", "url", "tel", "file"]
 WRITTEN: dict[str, Callable[[FastTemplates, dict[str, Any]], str]] = {
     "django/forms/field.html": _field,
     "django/forms/label.html": _label,
     "django/forms/errors/list/default.html": _errors,
     "django/forms/errors/list/ul.html": _errors,
     "django/forms/widgets/input.html": _input,
-    **{f"django/forms/widgets/{name}.html": _named_input for name in INPUTS},
+    **{f"django/forms/widgets/{name}.html": _including("input") for name in INPUTS},
+    "django/forms/widgets/multiple_input.html": _multiple_input,
+    "django/forms/widgets/radio.html": _including("multiple_input"),
+    "django/forms/widgets/checkbox_select.html": _including("multiple_input"),
+    "django/forms/widgets/input_option.html": _input_option,
+    "django/forms/widgets/radio_option.html": _including("input_option"),
+    "django/forms/widgets/checkbox_option.html": _including("input_option"),
     "django/forms/widgets/select.html": _select,
     "django/forms/widgets/select_option.html": _option,
     "django/forms/widgets/textarea.html": _textarea,

@@ -96,3 +96,40 @@ def test_a_form_prints_what_the_django_templates_print(form_class, language):
         for data in fillings:
             expected = printed(form_class, DjangoTemplates(), data)
             assert printed(form_class, FastTemplates(), data) == expected, data
+
+
+class ChoiceWidgets(forms.Form):
+    """Radio buttons and checkboxes as no portal form has them yet: groups, several
+    chosen, a class, hostile labels."""
+
+    GROUPS = [
+        ("Fast <ones>", [("instant", "Instant & now"), ("sepa", "SEPA")]),
+        ("slow", 'Cheque "paper"'),
+    ]
+    option = forms.ChoiceField(choices=GROUPS, widget=forms.RadioSelect(attrs={"class": "pick"}))
+    extras = forms.MultipleChoiceField(
+        choices=[("a", "A <1>"), ("b", "B & 2"), ("c", "C")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    agree = forms.BooleanField(label="I agree <fully>")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"option": "sepa", "extras": ["a", "c"], "agree": "on"}, {"option": "nope"}],
+)
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_radio_buttons_and_checkboxes_print_what_the_django_templates_print(data, auto_id):
+    def printed_with(renderer: Any) -> str:
+        if data is None:
+            form = ChoiceWidgets(renderer=renderer, auto_id=auto_id)
+        else:
+            form = ChoiceWidgets(data, renderer=renderer, auto_id=auto_id)
+            form.is_valid()
+        return str(form) + "".join(field.as_field_group() for field in form)
+
+    expected = printed_with(DjangoTemplates())
+    assert "<label" in expected
+    assert "checkbox" in expected
+    assert printed_with(FastTemplates()) == expected
