@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -164,31 +164,60 @@ def finish_transfer(trx: Transaction, *, failure: str = "") -> None:
     )
 
 
-def settle_due(company: Company) -> list[Transaction]:
-    """Settle the company's transfers Pending for SANDBOX_SETTLE_SECONDS (0: never by itself).
+def due_transfers(company: Company) -> QuerySet[Transaction]:
+    """The company's transfers Pending for SANDBOX_SETTLE_SECONDS or more, oldest first.
 
-    The pipeline calls this before every signed-in call of the company, inside that
-    call's transaction: no background worker, and whoever reads next sees the
-    transfer settled. A transfer staff marked to fail fails instead; one still
-    waiting for its supporting document waits.
+    A transfer still waiting for its supporting document waits; one the simulator
+    did not confirm (no pending_since: the demo history) waits for staff.
     """
-    seconds = settings.SANDBOX_SETTLE_SECONDS
-    if seconds <= 0:
-        return []
-    due = (
+    since = timezone.now() - timedelta(seconds=settings.SANDBOX_SETTLE_SECONDS)
+    return (
         Transaction.objects.filter(
-            iban__company=company,
-            status=Transaction.Status.PENDING,
-            pending_since__lte=timezone.now() - timedelta(seconds=seconds),
+            iban__company=company, status=Transaction.Status.PENDING, pending_since__lte=since
         )
         .exclude(is_upload_document=1)
         .order_by("pending_since", "id")
     )
+
+
+# `due_transfers(company).exists()` as plain SQL: asked before every signed-in call
+# and nearly always "no", and the ORM's compiling costs ten times the query.
+# tests/test_sandbox_settlement.py holds the two to the same answers.
+DUE_PROBE = (
+    "SELECT 1 FROM sandbox_transaction t JOIN sandbox_iban i ON i.id = t.iban_id "
+    "WHERE i.company_id = %s AND t.status = %s AND t.pending_since <= %s "
+    "AND t.is_upload_document <> 1 LIMIT 1"
+)
+
+
+def any_due(company: Company) -> bool:
+    since = timezone.now() - timedelta(seconds=settings.SANDBOX_SETTLE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            DUE_PROBE,
+            [
+                company.pk,
+                Transaction.Status.PENDING,
+                connection.ops.adapt_datetimefield_value(since),
+            ],
+        )
+        return cursor.fetchone() is not None
+
+
+def settle_due(company: Company) -> list[Transaction]:
+    """Settle the company's due transfers (`due_transfers`); one marked to fail fails.
+
+    The pipeline calls this before every signed-in call of the company, inside that
+    call's transaction: no background worker, and whoever reads next sees the
+    transfer settled. SANDBOX_SETTLE_SECONDS 0: never by themselves.
+    """
+    seconds = settings.SANDBOX_SETTLE_SECONDS
     # Most calls find nothing due: they look without locking anything.
-    if not due.exists():
+    if seconds <= 0 or not any_due(company):
         return []
     with transaction.atomic():
-        return _settle(company, due.select_for_update().select_related("iban__company"), seconds)
+        due = due_transfers(company).select_for_update().select_related("iban__company")
+        return _settle(company, due, seconds)
 
 
 def _settle(company: Company, due: QuerySet[Transaction], seconds: int) -> list[Transaction]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from codego.transport import Transport
 from codego.types import Credentials
-from sandbox import actions
+from sandbox import actions, bank
 from sandbox.demo import seed_demo
 from sandbox.models import Company, Iban, Notification, Transaction
 from tests.conftest import journal_calls, latest_code, sign_in
@@ -217,3 +217,44 @@ def test_the_console_marks_a_pending_transfer_to_fail_when_it_settles(
     assert (trx.status, trx.fail_on_settle) == ("Pending", "Sanctions hit")
     assert "will fail when it settles" in response.content.decode()
     assert journal_calls("console:settle") == 2
+
+
+def test_the_quick_look_for_due_transfers_agrees_with_their_definition(
+    live_company, clock, settings
+):
+    """bank.any_due (plain SQL, asked before every call) and bank.due_transfers (the ORM)."""
+    iban = main_iban(live_company)
+    other = seed_demo(email="other@example.test", password="Other-pass-2026")
+    now = timezone.now()
+
+    def add(target: Iban, status: str, since_seconds: int | None, document: int = 0) -> None:
+        number = Transaction.objects.count()
+        Transaction.objects.create(
+            iban=target,
+            trx_id=f"PROBE{number}",
+            transaction_id=f"PROBE{number}",
+            type=Transaction.Kind.DEBIT,
+            amount=Decimal("1.00"),
+            counterparty_name="Payee",
+            description="probe",
+            status=status,
+            is_upload_document=document,
+            pending_since=None if since_seconds is None else now - timedelta(seconds=since_seconds),
+        )
+
+    def both() -> tuple[bool, bool]:
+        return bank.any_due(live_company), bank.due_transfers(live_company).exists()
+
+    Transaction.objects.filter(iban__company=live_company).delete()
+    add(iban, Transaction.Status.PENDING, None)  # the demo history's: staff settle those
+    add(iban, Transaction.Status.COMPLETED, 3600)
+    add(iban, Transaction.Status.PENDING, 3600, document=1)  # waits for its document
+    add(Iban.objects.filter(company=other).first(), Transaction.Status.PENDING, 3600)
+    add(iban, Transaction.Status.PENDING, 29)
+    assert both() == (False, False)
+    clock.shift(timedelta(seconds=1))
+    assert both() == (True, True)  # 30 seconds: due exactly then
+    settings.SANDBOX_SETTLE_SECONDS = 60
+    assert both() == (False, False)
+    add(iban, Transaction.Status.PENDING, 3600, document=2)  # its document arrived
+    assert both() == (True, True)
