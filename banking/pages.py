@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import content_disposition_header
 
 from codego.endpoints import SPECS
@@ -73,6 +74,12 @@ def fetch(call: Callable[[], T]) -> tuple[T | None, str]:
 
 
 def transaction_url(unique_id: str) -> str:
+    return _transaction_url(unique_id, get_script_prefix(), get_urlconf())
+
+
+# A list page links twenty transactions, and the next page or visit mostly the same.
+@lru_cache(maxsize=4096)
+def _transaction_url(unique_id: str, script_prefix: str, urlconf: str | None) -> str:
     return reverse("banking:transaction", args=[unique_id])
 
 

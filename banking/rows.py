@@ -8,6 +8,7 @@ with the template it replaced) with Django's escaping and formats.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from functools import lru_cache
 
@@ -47,7 +48,8 @@ def _moment(trx: t.Transaction) -> SafeString:
     if not trx.created:
         return mark_safe("")
     shown = _day(timezone.localtime(trx.created).date(), get_language())
-    return format_html('<time datetime="{}">{}</time>', html_datetime(trx.created), shown)
+    moment = html_datetime(trx.created)
+    return mark_safe(f'<time datetime="{_e(moment)}">{_e(shown)}</time>')  # noqa: S308 - escaped
 
 
 def _name(trx: t.Transaction) -> str:
@@ -62,39 +64,44 @@ def _chip(trx: t.Transaction) -> SafeString:
     return _status_chip(str(trx.status or ""), get_language())
 
 
+def _e(value: object) -> str:
+    """What format_html does to a value (conditional_escape), without its lazy-text checks."""
+    return str(value) if isinstance(value, SafeString) else html.escape(str(value))
+
+
+@lru_cache(maxsize=16)
+def _table_words(language: str | None) -> tuple[str, str, str]:
+    """Money out, money in, and the document flag, written once per language."""
+    flag = (
+        ' <span class="trx-flag"><svg class="icon" aria-hidden="true">'
+        f'<use href="#i-alert"></use></svg>{_e(_("Document needed"))}</span>'
+    )
+    return _e(_("Money out")), _e(_("Money in")), flag
+
+
 def table_row(trx: t.Transaction, url: str) -> SafeString:
-    """One row of /transactions/'s table."""
-    party = format_html('<a href="{}">{}</a>', url, _name(trx)) if url else _name(trx)
+    """One row of /transactions/'s table.
+
+    f-strings of escaped values: the same text as format_html, at half the cost on
+    a page of twenty rows.
+    """
+    money_out, money_in, document_flag = _table_words(get_language())
+    name = _e(_name(trx))
+    party = f'<a href="{_e(url)}">{name}</a>' if url else name
     reference = (
-        format_html(' <span class="trx-reference">{}</span>', trx.reason_payment)
+        f' <span class="trx-reference">{_e(trx.reason_payment)}</span>'
         if trx.reason_payment
         else ""
     )
-    flag = (
-        format_html(
-            ' <span class="trx-flag"><svg class="icon" aria-hidden="true">'
-            '<use href="#i-alert"></use></svg>{}</span>',
-            _("Document needed"),
-        )
-        if trx.needs_document
-        else ""
-    )
-    return format_html(
-        '<tr> <td class="trx-date">{}</td> '
-        '<th scope="row" class="trx-party"> {}{}{} </th> '
-        '<td class="trx-account">{}</td> '
-        '<td class="trx-status">{}</td> '
-        '<td class="num trx-amount"><span class="amount{}">{}</span> '
-        '<span class="trx-direction">{}</span></td> </tr>',
-        _moment(trx),
-        party,
-        reference,
-        flag,
-        trx.label or "—",
-        _chip(trx),
-        "" if trx.is_debit else " amount-in",
-        _amount(trx),
-        direction_label(trx),
+    flag = document_flag if trx.needs_document else ""
+    way, direction = ("", money_out) if trx.is_debit else (" amount-in", money_in)
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<tr> <td class="trx-date">{_moment(trx)}</td> '
+        f'<th scope="row" class="trx-party"> {party}{reference}{flag} </th> '
+        f'<td class="trx-account">{_e(trx.label or "—")}</td> '
+        f'<td class="trx-status">{_chip(trx)}</td> '
+        f'<td class="num trx-amount"><span class="amount{way}">{_e(_amount(trx))}</span> '
+        f'<span class="trx-direction">{direction}</span></td> </tr>'
     )
 
 

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from banking import copies
 from banking.history import compact_iban, session_accounts, session_beneficiaries
-from banking.pages import attachment, bank_page, fetch, problem_text
+from banking.pages import attachment, bank_page, fetch, problem_text, transaction_url
 from banking.pdf import paper_context, render_pdf
 from codego import types as t
 from codego.client import get_client
@@ -185,7 +185,7 @@ def detail_url(trx: t.Transaction) -> str:
     # The reference's history rows carry trx_id but no unique_id, which the
     # detail call takes; the simulator sends both. Link by unique_id when there.
     key = trx.unique_id or trx.trx_id
-    return reverse("banking:transaction", args=[key]) if key else ""
+    return transaction_url(key) if key else ""
 
 
 @dataclass(frozen=True)
