@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from banking.templatetags.banking_tags import (
     booked_amount,
-    direction_label,
     status_label,
     status_tone,
 )
@@ -106,26 +105,27 @@ def table_row(trx: t.Transaction, url: str) -> SafeString:
 
 
 def list_item(trx: t.Transaction, url: str) -> SafeString:
-    """One line of the dashboard's latest transactions."""
-    way = "out" if trx.is_debit else "in"
-    meta = format_html(
-        "{}{}{}",
-        direction_label(trx),
-        format_html(" · {}", trx.reason_payment) if trx.reason_payment else "",
-        format_html(" · {}", _moment(trx)) if trx.created else "",
+    """One line of the dashboard's latest transactions (escaped as table_row is)."""
+    money_out, money_in, _flag = _table_words(get_language())
+    way, direction, tone = (
+        ("out", money_out, " amount-out")
+        if trx.is_debit
+        else (
+            "in",
+            money_in,
+            " amount-in",
+        )
     )
-    return format_html(
-        '<li class="trx-row"> <span class="trx-icon trx-icon-{}" aria-hidden="true">'
-        '<svg class="icon"><use href="#i-{}"></use></svg></span> '
-        '<span class="trx-main"> <a class="trx-name" href="{}">{}</a> '
-        '<span class="trx-meta">{}</span> </span> '
-        '<span class="trx-side"> <span class="amount{}">{}</span> {} </span> </li>',
-        way,
-        way,
-        url,
-        _name(trx),
-        meta,
-        " amount-out" if trx.is_debit else " amount-in",
-        _amount(trx),
-        _chip(trx),
+    meta = direction
+    if trx.reason_payment:
+        meta += f" · {_e(trx.reason_payment)}"
+    if trx.created:
+        meta += f" · {_moment(trx)}"
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<li class="trx-row"> <span class="trx-icon trx-icon-{way}" aria-hidden="true">'
+        f'<svg class="icon"><use href="#i-{way}"></use></svg></span> '
+        f'<span class="trx-main"> <a class="trx-name" href="{_e(url)}">{_e(_name(trx))}</a> '
+        f'<span class="trx-meta">{meta}</span> </span> '
+        f'<span class="trx-side"> <span class="amount{tone}">{_e(_amount(trx))}</span> '
+        f"{_chip(trx)} </span> </li>"
     )
