@@ -71,9 +71,10 @@ def _e(value: object) -> str:
 @lru_cache(maxsize=16)
 def _table_words(language: str | None) -> tuple[str, str, str]:
     """Money out, money in, and the document flag, written once per language."""
+    needed = _e(_("Document needed"))  # outside the f-string, where makemessages finds it
     flag = (
         ' <span class="trx-flag"><svg class="icon" aria-hidden="true">'
-        f'<use href="#i-alert"></use></svg>{_e(_("Document needed"))}</span>'
+        f'<use href="#i-alert"></use></svg>{needed}</span>'
     )
     return _e(_("Money out")), _e(_("Money in")), flag
 
