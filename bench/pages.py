@@ -129,7 +129,7 @@ for email in ({FEW!r}, {MANY!r}):
     for path in {SIGNED_IN_PAGES!r}:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200, path
-        portal = [q for q in queries.captured_queries if '"sandbox_' not in q["sql"]]
+        portal = [q for q in queries.captured_queries if 'sandbox_' not in q["sql"]]
         print(f"{{email:<20}} {{path:<18}} {{len(portal):>3}} portal queries")
 """
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
