@@ -51,7 +51,8 @@ from bench.production import (
 PASSWORD = "Load-pass-2026"
 MIXES = {"day": "WorkingDay", "signins": "SignInEachTime"}
 REQUEST_LINE = re.compile(
-    r"request rid=\S+ method=(\S+) path=(\S+) status=(\d+) .*upstream_calls=(\d+)"
+    r"request rid=\S+ method=(\S+) path=(\S+) status=(\d+) ms=([\d.]+)"
+    r" upstream_calls=(\d+) upstream_ms=([\d.]+)"
 )
 
 
@@ -82,14 +83,22 @@ def page_of(path: str) -> str:
     return re.sub(r"^/transactions/[^/]+/$", "/transactions/<id>/", path)
 
 
-def upstream_per_page(logs: list[Path]) -> dict[str, tuple[int, float]]:
+def upstream_per_page(logs: list[Path]) -> dict[str, tuple[int, float, float]]:
+    """Per page: requests, mean upstream calls, and the median of the portal's own
+    milliseconds (the request's time minus its upstream calls', both logged)."""
     calls: dict[str, list[int]] = defaultdict(list)
+    own_ms: dict[str, list[float]] = defaultdict(list)
     lines = [line for log in logs for line in log.read_text(errors="replace").splitlines()]
     for line in lines:
         match = REQUEST_LINE.search(line)
         if match and not match.group(2).startswith("/sandbox/"):
-            calls[f"{match.group(1)} {page_of(match.group(2))}"].append(int(match.group(4)))
-    return {page: (len(counts), statistics.mean(counts)) for page, counts in calls.items()}
+            page = f"{match.group(1)} {page_of(match.group(2))}"
+            calls[page].append(int(match.group(5)))
+            own_ms[page].append(float(match.group(4)) - float(match.group(6)))
+    return {
+        page: (len(counts), statistics.mean(counts), statistics.median(own_ms[page]))
+        for page, counts in calls.items()
+    }
 
 
 def main() -> int:
@@ -189,7 +198,7 @@ def report(
     workdir: Path,
     env: dict[str, str],
     started: float,
-    upstream: dict[str, tuple[int, float]],
+    upstream: dict[str, tuple[int, float, float]],
     cpu: tuple[float, float],
 ) -> int:
     with (workdir / "load_stats.csv").open() as stats_file:
@@ -204,20 +213,22 @@ def report(
             f"{name:<42} {row['Request Count']:>8} {row['Failure Count']:>8} "
             f"{row['50%']:>8} {row['95%']:>8} {row['99%']:>8} {float(row['Requests/s']):>7.1f}"
         )
-    print("(milliseconds)\n\nupstream calls per page (mean, from the request log)")
-    for page, (count, mean) in sorted(upstream.items()):
-        print(f"  {page:<44} {mean:>5.2f}  ({count} requests)")
+    print(
+        "(milliseconds)\n\nfrom the request log, per page: upstream calls (mean) and the"
+        " portal's own time (the request minus its upstream calls, p50 ms)"
+    )
+    for page, (count, mean, own) in sorted(upstream.items()):
+        print(f"  {page:<44} {mean:>5.2f} calls {own:>6.1f} ms  ({count} requests)")
 
     journal = journal_counts(env, started)
     sent, confirmed = journal.get("iban_sendmoney", 0), journal.get("iban_confirmotp", 0)
-    reviews = sum(
-        count for page, (count, _) in upstream.items() if page == "POST /payments/<id>/review/"
-    )
+    review = "POST /payments/<id>/review/"
+    reviews = sum(count for page, (count, _calls, _own) in upstream.items() if page == review)
     print(
         f"\npayments: {reviews} 'send the code' presses, {sent} iban_sendmoney, "
         f"{confirmed} iban_confirmotp on the simulator's journal"
     )
-    requests_served = sum(count for count, _ in upstream.values())
+    requests_served = sum(count for count, _calls, _own in upstream.values())
     calls_answered = sum(n for name, n in journal.items() if not name.startswith("payment "))
     bank_cpu, portal_cpu = cpu
     print(

@@ -1,6 +1,6 @@
 """One structured log line per request, and the request id on every line it causes.
 
-    request rid=5f0c… method=GET path=/dashboard/ status=200 ms=12 upstream_calls=1 upstream_ms=4
+    request rid=5f0c… method=GET path=/dashboard/ status=200 ms=9.2 upstream_calls=1 upstream_ms=4.1
 
 The id comes from a well-formed incoming `X-Request-ID` (set by the proxy) or is
 made here; it goes back in the response's `X-Request-ID` header and, through
@@ -82,7 +82,8 @@ class RequestLogMiddleware:
         finally:
             seconds = time.perf_counter() - started
             logger.info(
-                "request rid=%s method=%s path=%s status=%s ms=%d upstream_calls=%d upstream_ms=%d",
+                "request rid=%s method=%s path=%s status=%s"
+                " ms=%.1f upstream_calls=%d upstream_ms=%.1f",
                 stats.request_id,
                 request.method,
                 request.path,

@@ -17,7 +17,7 @@ PASSWORD = "Secret-pass-1"  # create_company's
 
 LINE = re.compile(
     r"^request rid=(?P<rid>\S+) method=(?P<method>\S+) path=(?P<path>\S+) status=(?P<status>\d+) "
-    r"ms=\d+ upstream_calls=(?P<calls>\d+) upstream_ms=\d+$"
+    r"ms=\d+\.\d upstream_calls=(?P<calls>\d+) upstream_ms=\d+\.\d$"
 )
 
 
