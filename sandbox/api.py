@@ -208,9 +208,13 @@ def authenticate_session(call: Call) -> None:
     if not token_value:
         raise SessionRejected("The web_token field is required.")
     token = next(iter(WebToken.objects.raw(SESSION_SQL, [token_value])), None)
-    if token is None or token.revoked:
+    # The company may go between the two reads (a visitor's demo company deleted).
+    company = (
+        next(iter(Company.objects.raw(COMPANY_SQL, [token.company_id])), None) if token else None
+    )
+    if token is None or token.revoked or company is None:
         raise SessionRejected("Invalid web token. Please log in again.")
-    token.company = next(iter(Company.objects.raw(COMPANY_SQL, [token.company_id])))
+    token.company = company
     if user_id and user_id != token.company.user_id:
         raise SessionRejected("The web token does not belong to this user.")
     ttl = timedelta(seconds=settings.SANDBOX_TOKEN_TTL)
