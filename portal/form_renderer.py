@@ -10,6 +10,7 @@ template without a function here, or one a project overrides, renders as before.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -23,11 +24,15 @@ from django.utils.safestring import mark_safe
 
 def _text(value: Any) -> str:
     """What `{{ value }}` prints: localized, then escaped unless marked safe."""
+    if type(value) is str:  # most attributes: localize leaves a plain str as it is
+        return html.escape(value)
     return conditional_escape(localize(value))
 
 
 def _as_s(value: Any) -> str:
     """What `{{ value|stringformat:'s' }}` prints."""
+    if type(value) is str:  # "%s" of a plain str is itself (of a SafeString, a plain str)
+        return html.escape(value)
     return conditional_escape(stringformat(value, "s"))
 
 
