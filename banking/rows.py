@@ -108,15 +108,10 @@ def table_row(trx: t.Transaction, url: str) -> SafeString:
 def list_item(trx: t.Transaction, url: str) -> SafeString:
     """One line of the dashboard's latest transactions (escaped as table_row is)."""
     money_out, money_in, _flag = _table_words(get_language())
-    way, direction, tone = (
-        ("out", money_out, " amount-out")
-        if trx.is_debit
-        else (
-            "in",
-            money_in,
-            " amount-in",
-        )
-    )
+    if trx.is_debit:
+        way, direction, tone = "out", money_out, " amount-out"
+    else:
+        way, direction, tone = "in", money_in, " amount-in"
     meta = direction
     if trx.reason_payment:
         meta += f" · {_e(trx.reason_payment)}"

@@ -99,6 +99,29 @@ def _including(name: str) -> Callable[[FastTemplates, dict[str, Any]], str]:
     return written
 
 
+def _option_groups(
+    renderer: FastTemplates,
+    context: dict[str, Any],
+    group_open: str,
+    group_close: str,
+    around_option: tuple[str, str],
+) -> str:
+    """A choice widget's options, each rendered by its own template between
+    `around_option`, a named group's between `group_open` (its escaped name at {})
+    and `group_close`: the loop of select.html and multiple_input.html."""
+    before, after = around_option
+    parts = []
+    for group_name, group_choices, _index in context["widget"]["optgroups"]:
+        if group_name:
+            parts.append(group_open.format(_text(group_name)))
+        for option in group_choices:
+            option_html = renderer.include(option["template_name"], {**context, "widget": option})
+            parts.append(f"{before}{option_html}{after}")
+        if group_name:
+            parts.append(group_close)
+    return "".join(parts)
+
+
 def _multiple_input(renderer: FastTemplates, context: dict[str, Any]) -> str:
     """widgets/multiple_input.html: radio buttons and checkboxes, each in a <div>."""
     widget = context["widget"]
@@ -106,17 +129,10 @@ def _multiple_input(renderer: FastTemplates, context: dict[str, Any]) -> str:
     opening = f' id="{_text(attrs["id"])}"' if attrs.get("id") else ""
     if attrs.get("class"):
         opening += f' class="{_text(attrs["class"])}"'
-    parts = [f"<div{opening}>"]
-    for group_name, group_choices, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(f"\n  <div><label>{_text(group_name)}</label>")
-        for option in group_choices:
-            option_html = renderer.include(option["template_name"], {**context, "widget": option})
-            parts.append(f"<div>\n    {option_html}</div>")
-        if group_name:
-            parts.append("\n  </div>")
-    parts.append("\n</div>\n")
-    return "".join(parts)
+    groups = _option_groups(
+        renderer, context, "\n  <div><label>{}</label>", "\n  </div>", ("<div>\n    ", "</div>")
+    )
+    return f"<div{opening}>{groups}\n</div>\n"
 
 
 def _input_option(renderer: FastTemplates, context: dict[str, Any]) -> str:
@@ -131,17 +147,10 @@ def _input_option(renderer: FastTemplates, context: dict[str, Any]) -> str:
 
 def _select(renderer: FastTemplates, context: dict[str, Any]) -> str:
     widget = context["widget"]
-    parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group_name, group_choices, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
-        for option in group_choices:
-            parts.append("\n  ")
-            parts.append(renderer.include(option["template_name"], {**context, "widget": option}))
-        if group_name:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>\n")
-    return "".join(parts)
+    groups = _option_groups(
+        renderer, context, '\n  <optgroup label="{}">', "\n  </optgroup>", ("\n  ", "")
+    )
+    return f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>{groups}\n</select>\n'
 
 
 def _option(renderer: FastTemplates, context: dict[str, Any]) -> str:
