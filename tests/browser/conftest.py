@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
 
 from sandbox import bank
 from tests.conftest import latest_code  # noqa: F401 - shared with the journeys
@@ -113,6 +113,21 @@ def _axe_on_markup(browser: Browser, page: Page):
         context.close()
 
 
+def screenshot(page: Page, path: Path) -> None:
+    """A full-page screenshot. Chromium now and then refuses a capture outright ("Unable
+    to capture screenshot") and takes the same picture when asked again after a frame:
+    that one refusal is retried once, anything else fails the test."""
+    # caret="initial": hiding the caret leaves style="" on every input, which an
+    # htmx swap would then copy onto the new inputs, a CSP violation of the test's own.
+    try:
+        page.screenshot(path=path, full_page=True, caret="initial")
+    except Error as refused:
+        if "Unable to capture screenshot" not in refused.message:
+            raise
+        page.wait_for_timeout(250)
+        page.screenshot(path=path, full_page=True, caret="initial")
+
+
 @pytest.fixture
 def check_page(
     browser: Browser, console: ConsoleWatch, no_script_contexts: set[BrowserContext]
@@ -122,9 +137,7 @@ def check_page(
     def check(page: Page, name: str) -> None:
         page.wait_for_load_state("load")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        # caret="initial": hiding the caret leaves style="" on every input, which an
-        # htmx swap would then copy onto the new inputs, a CSP violation of the test's own.
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, caret="initial")
+        screenshot(page, SCREENSHOTS / f"{name}.png")
         if page.context in no_script_contexts:
             results = _axe_on_markup(browser, page)
         else:

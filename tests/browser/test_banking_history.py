@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from sandbox.demo import seed_demo
 from sandbox.models import Mail, Transaction
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.browser.test_banking_journey import PASSWORD, VIEWPORTS, sign_in, url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,7 +65,7 @@ def test_a_customer_finds_a_payment_documents_it_and_prints_papers(
     check_page(page, f"{tag}-receipt")
     page.emulate_media(media="print")
     expect(page.locator(".shell-nav")).to_be_hidden()
-    page.screenshot(path=SCREENSHOTS / f"{tag}-receipt-print.png", full_page=True)
+    screenshot(page, SCREENSHOTS / f"{tag}-receipt-print.png")
     page.emulate_media(media="screen")
 
     # Statements: emailed, then printable for the same choice.

@@ -62,6 +62,7 @@ def test_the_downloads_work_without_javascript(portal, new_context, check_page):
     sign_in(page, portal, email)
 
     page.goto(f"{portal}/statements/")
+    expect(page.get_by_role("group", name="Download")).to_be_visible()
     check_page(page, "statement-files-noscript")
     for button in ("PDF", "CSV"):
         name, data = download(page, button)
