@@ -9,12 +9,12 @@ from django.views.decorators.http import require_safe
 from sandbox.models import StoredFile
 
 
-def file_url(stored: StoredFile | None) -> str:
-    """The URL of a stored file, or "" when there is none or no route serves files."""
-    if stored is None:
+def file_url(key: str | None) -> str:
+    """The URL of the stored file with this key, or "" for no file or no route serving files."""
+    if key is None:
         return ""
     try:
-        return reverse("sandbox:file", args=[stored.key])
+        return reverse("sandbox:file", args=[key])
     except NoReverseMatch:
         return ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from datetime import date
@@ -11,13 +12,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Count, Q, QuerySet, Sum, Window
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from sandbox import bank, reference
+from sandbox import bank, history, reference, sql
 from sandbox.api import Call, Reject, endpoint
 from sandbox.bank import money, stamp
 from sandbox.endpoints.reference import plan_json
@@ -27,6 +28,7 @@ from sandbox.models import (
     Company,
     Iban,
     Otp,
+    Plan,
     Transaction,
 )
 from sandbox.uploads import IMAGE_TYPES, MAX_IMAGE_BYTES, check_upload, store_upload
@@ -107,63 +109,67 @@ def _iban_json(iban: Iban) -> dict[str, str]:
     }
 
 
-def _beneficiary_json(beneficiary: Beneficiary) -> dict[str, str]:
+def _beneficiary_json(beneficiary: Beneficiary, image_key: str | None) -> dict[str, str]:
     return {
         "beneficiaries_id": str(beneficiary.pk),
         "name": beneficiary.name,
         "email": beneficiary.email,
         "iban": beneficiary.iban,
         "bic": beneficiary.bic,
-        "image": file_url(beneficiary.image),
+        "image": file_url(image_key),
         "account_type": beneficiary.account_type,
         "date": stamp(beneficiary.created),
         "risklevel": beneficiary.risklevel,
     }
 
 
-# What an iban_transaction row is made of, as Transaction lookups: the list reads them
-# with values() (twenty model instances with their IBAN and company cost more than the
-# rest of the call), the detail from the instance it already has.
-TRX_ROW_FIELDS = (
-    "is_upload_document",
-    "trx_id",
-    "unique_id",
-    "transaction_id",
-    "counterparty_name",
-    "reason_payment",
-    "iban__company__company_name",
-    "type",
-    "amount",
-    "fees",
-    "iban__currency",
-    "description",
-    "status",
-    "created",
-    "iban__label",
-    "iban__iban",
+# The lists the dashboard reads on every refresh, as plain SQL (see sandbox.sql).
+IBANS_SQL = "SELECT {iban} FROM sandbox_iban i WHERE i.company_id = %s ORDER BY i.id"
+PAYEES_SQL = (
+    "SELECT {payee}, f.key FROM sandbox_beneficiary b"
+    " LEFT JOIN sandbox_storedfile f ON f.id = b.image_id"
+    " WHERE b.company_id = %s AND b.deleted = %s ORDER BY b.created DESC, b.id DESC"
 )
-DASHBOARD_TRX_FIELDS = (
-    "amount",
-    "counterparty_name",
-    "created",
-    "description",
-    "fees",
-    "reason_payment",
-    "status",
-    "transaction_id",
-    "trx_id",
-    "type",
-    "unique_id",
-)
-_FROM_INSTANCE = {name: attrgetter(name.replace("__", ".")) for name in TRX_ROW_FIELDS}
+PLAN_SQL = "SELECT {plan} FROM sandbox_plan p WHERE p.id = %s"
+MODELS = ((Iban, "i"), (Beneficiary, "b"), (Plan, "p"))
+
+
+@functools.cache
+def _sql(template: str) -> str:
+    iban, payee, plan = (sql.columns(*model) for model in MODELS)
+    return template.format(iban=iban, payee=payee, plan=plan)
+
+
+def _ibans(company: Company) -> list[Iban]:
+    """The company's IBANs, oldest first."""
+    return sql.read(Iban, _sql(IBANS_SQL), [company.pk])
+
+
+def _payees_json(company: Company) -> list[dict[str, str]]:
+    """The company's payees, newest first; deleted ones are hidden."""
+    return [
+        _beneficiary_json(sql.instances(row, Beneficiary)[0], row[-1])
+        for row in sql.fetch(_sql(PAYEES_SQL), [company.pk, False])
+    ]
+
+
+def _plan(company: Company) -> Plan | None:
+    if company.plan_id is None:
+        return None
+    found = sql.read(Plan, _sql(PLAN_SQL), [company.plan_id])
+    return found[0] if found else None
+
+
+# The detail builds its row from the instance it has, under the list's keys.
+_FROM_INSTANCE = {key: attrgetter(key.replace("__", ".")) for key in history.KEYS}
 
 
 def _trx_values(trx: Transaction) -> dict[str, Any]:
-    return {name: read(trx) for name, read in _FROM_INSTANCE.items()}
+    return {key: read(trx) for key, read in _FROM_INSTANCE.items()}
 
 
-def _trx_row(values: dict[str, Any]) -> dict[str, str]:
-    """The keys of an iban_transaction row (and of the detail's `trx`), from TRX_ROW_FIELDS."""
+def _trx_row(values: dict[str, Any], username: str) -> dict[str, str]:
+    """An iban_transaction row (and the detail's `trx`) from `history` values."""
     return {
         "is_upload_document": str(values["is_upload_document"]),
         "trx_id": values["trx_id"],
@@ -171,7 +177,7 @@ def _trx_row(values: dict[str, Any]) -> dict[str, str]:
         "transaction_id": values["transaction_id"],
         "beneficiary_name": values["counterparty_name"],
         "reason_payment": values["reason_payment"],
-        "username": values["iban__company__company_name"],
+        "username": username,
         "type": values["type"],
         "sign": "db" if values["type"] == Transaction.Kind.DEBIT else "cr",
         "amount": money(values["amount"]),
@@ -207,7 +213,7 @@ def _parse_date(value: str, field: str, *, error: str | None = None) -> date:
 def dashboard(call: Call) -> dict[str, Any]:
     """Beneficiaries, IBANs, portfolio, plan and the latest transactions."""
     company = call.session_company
-    plan = company.plan
+    plan = _plan(company)
     userplan = {
         "plan_name": plan.plan_name if plan else "",
         "no_vc": str(plan.no_vc if plan else 0),
@@ -223,19 +229,21 @@ def dashboard(call: Call) -> dict[str, Any]:
             "userplan": userplan,
             "transactions": [],
         }
-    transactions = _visible(company)
     if iban_id := call.get("iban_id"):
-        iban = _company_iban(company, iban_id)
-        ibans = [iban]
-        transactions = transactions.filter(iban=iban)
+        ibans = [_company_iban(company, iban_id)]
     else:
-        ibans = list(company.ibans.order_by("id"))
-    beneficiaries = company.beneficiaries.filter(deleted=False).select_related("image")
+        ibans = _ibans(company)
+    latest = history.visible_transactions(
+        company,
+        history.Filters(iban_id=ibans[0].pk if iban_id else None),
+        limit=DASHBOARD_TRANSACTIONS,
+        counted=False,
+    ).rows
     # With iban_id the portfolio is that IBAN's balance: the dashboard is "for that IBAN".
     portfolio = sum((i.balance for i in ibans), Decimal(0))
     return {
         "status": 1,
-        "beneficiaries": [_beneficiary_json(b) for b in beneficiaries.order_by("-created", "-id")],
+        "beneficiaries": _payees_json(company),
         "ibans": [_iban_json(i) for i in ibans],
         "protFolio": money(portfolio),
         "userplan": userplan,
@@ -254,8 +262,7 @@ def dashboard(call: Call) -> dict[str, Any]:
                 "type": trx["type"],
                 "unique_id": trx["unique_id"],
             }
-            # values(): no model instances for a list that only needs these columns.
-            for trx in transactions[:DASHBOARD_TRANSACTIONS].values(*DASHBOARD_TRX_FIELDS)
+            for trx in latest
         ],
     }
 
@@ -266,7 +273,7 @@ def iban_list(call: Call) -> dict[str, Any]:
     company = call.session_company
     if not company.is_live:
         return {"status": 1, "ibans": []}
-    return {"status": 1, "ibans": [_iban_json(i) for i in company.ibans.order_by("id")]}
+    return {"status": 1, "ibans": [_iban_json(i) for i in _ibans(company)]}
 
 
 @endpoint("createIban", session=True)
@@ -364,11 +371,7 @@ def beneficiaries_list(call: Call) -> dict[str, Any]:
     company = call.session_company
     if not company.is_live:
         return {"status": 1, "beneficiary": []}
-    beneficiaries = company.beneficiaries.filter(deleted=False).select_related("image")
-    return {
-        "status": 1,
-        "beneficiary": [_beneficiary_json(b) for b in beneficiaries.order_by("-created", "-id")],
-    }
+    return {"status": 1, "beneficiary": _payees_json(company)}
 
 
 @endpoint("beneficiaries_delete", session=True)
@@ -571,34 +574,23 @@ def iban_transaction(call: Call) -> dict[str, Any]:
     if start_date and end_date and end_date < start_date:
         raise Reject("The enddate must not be before the startdate.")
 
-    rows = _visible(company) if company.is_live else Transaction.objects.none()
     # Doc note: the table spells the filter "iab_id" (typo); the curl sends iban_id.
-    if company.is_live and (iban_id := call.get("iban_id", "iab_id")):
-        rows = rows.filter(iban=_company_iban(company, iban_id))
-    if status_text:
-        rows = rows.filter(status=STATUS_FILTERS[status_text])
-    # __date compares in the current (local) time zone, like the stamps we print.
-    if start_date:
-        rows = rows.filter(created__date__gte=start_date)
-    if end_date:
-        rows = rows.filter(created__date__lte=end_date)
-    if search := call.get("search"):
-        rows = rows.filter(
-            Q(counterparty_name__icontains=search)
-            | Q(reason_payment__icontains=search)
-            | Q(description__icontains=search)
-            | Q(transaction_id__icontains=search)
-        )
-    rows = rows.order_by("created", "id") if order == "asc" else rows.order_by("-created", "-id")
-    offset = (page - 1) * per_page
-    # The count rides on every row (COUNT(*) OVER ()), so the page and its total are
-    # one query; a page past the end has no row to carry it and counts alone.
-    listed = list(
-        rows.annotate(num_rows=Window(Count("pk")))[offset : offset + per_page].values(
-            *TRX_ROW_FIELDS, "num_rows"
-        )
+    iban_id = call.get("iban_id", "iab_id") if company.is_live else ""
+    filters = history.Filters(
+        iban_id=_company_iban(company, iban_id).pk if iban_id else None,
+        status=STATUS_FILTERS.get(status_text, ""),
+        first_day=start_date,
+        last_day=end_date,
+        search=call.get("search"),
     )
-    num_rows = listed[0]["num_rows"] if listed else (rows.count() if offset else 0)
+    offset = (page - 1) * per_page
+    if company.is_live:
+        found = history.visible_transactions(
+            company, filters, newest_first=order == "desc", limit=per_page, offset=offset
+        )
+        listed, num_rows = found.rows, found.num_rows or 0
+    else:
+        listed, num_rows = [], 0
     return {
         "status": 1,
         "page_number": page,
@@ -606,7 +598,7 @@ def iban_transaction(call: Call) -> dict[str, Any]:
         "num_rows": num_rows,
         # 0 when nothing matches: "page 1 of 0" says there is nothing to page.
         "total_page": math.ceil(num_rows / per_page),
-        "trx": [_trx_row(values) for values in listed],
+        "trx": [_trx_row(values, company.company_name) for values in listed],
     }
 
 
@@ -621,7 +613,7 @@ def iban_transaction_detail(call: Call) -> dict[str, Any]:
     return {
         "status": 1,
         "trx": {
-            **_trx_row(_trx_values(trx)),
+            **_trx_row(_trx_values(trx), trx.iban.company.company_name),
             "biometric_approval": trx.biometric_approval,
             "counterparty_iban": trx.counterparty_iban,
             "payment_option": trx.payment_option,
