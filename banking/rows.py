@@ -9,7 +9,7 @@ with the template it replaced) with Django's escaping and formats.
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import datetime, tzinfo
 from functools import lru_cache
 
 from django.utils import timezone
@@ -29,11 +29,14 @@ from codego import types as t
 from portal.templatetags.moments import html_datetime
 
 
-# A page shows a few days and statuses many times: each is written once per language
-# (date_format and the status words cost more than the rest of a row).
-@lru_cache(maxsize=512)
-def _day(day: date, language: str | None) -> str:
-    return date_format(day, "DATE_FORMAT")
+# The same transactions and statuses come back on every page: each moment and status
+# is written once per time zone and language (date_format, localtime and the status
+# words cost more than the rest of a row).
+@lru_cache(maxsize=4096)
+def _moment_html(created: datetime, zone: tzinfo, language: str | None) -> SafeString:
+    shown = date_format(timezone.localtime(created, zone).date(), "DATE_FORMAT")
+    moment = html_datetime(created)
+    return mark_safe(f'<time datetime="{_e(moment)}">{_e(shown)}</time>')  # noqa: S308 - escaped
 
 
 @lru_cache(maxsize=64)
@@ -46,9 +49,7 @@ def _status_chip(status: str, language: str | None) -> SafeString:
 def _moment(trx: t.Transaction) -> SafeString:
     if not trx.created:
         return mark_safe("")
-    shown = _day(timezone.localtime(trx.created).date(), get_language())
-    moment = html_datetime(trx.created)
-    return mark_safe(f'<time datetime="{_e(moment)}">{_e(shown)}</time>')  # noqa: S308 - escaped
+    return _moment_html(trx.created, timezone.get_current_timezone(), get_language())
 
 
 def _name(trx: t.Transaction) -> str:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from banking import rows
 from codego import types as t
@@ -56,3 +56,25 @@ def test_a_dashboard_line_is_the_markup_of_the_template(trx, language):
     with translation.override(language):
         expected = Template(LIST_ITEM).render(Context({"trx": trx, "url": "/transactions/u1/"}))
         assert normal(rows.list_item(trx, "/transactions/u1/")) == normal(expected)
+
+
+def test_a_row_written_once_is_written_again_for_another_language_or_time_zone():
+    """Moments and amounts are kept once written: per language and time zone, not once."""
+    trx = KINDS[0]
+
+    def both() -> tuple[str, str]:
+        expected = Template(TABLE_ROW).render(Context({"rows": [{"trx": trx, "url": ""}]}))
+        return normal(rows.table_row(trx, "")), normal(expected)
+
+    seen = []
+    for language, zone in [("en", None), ("it", None), ("en", "America/New_York"), ("en", None)]:
+        with (
+            translation.override(language),
+            timezone.override(zone or timezone.get_default_timezone()),
+        ):
+            written, expected = both()
+            assert written == expected
+            seen.append(written)
+    assert seen[0] != seen[1]  # 1,234.50 against 1.234,50 and the month's name
+    assert seen[0] != seen[2]  # 15:07 in Brussels is 09:07 in New York
+    assert seen[0] == seen[3]

@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -42,7 +44,14 @@ def format_amount(value: Any, places: int = 2) -> str:
     amount = _decimal(value, places)
     if amount is None:
         return ""
-    return number_format(abs(amount), places, use_l10n=True, force_grouping=True)
+    return _localized(abs(amount), places, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _localized(amount: Decimal, places: int, language: str | None) -> str:
+    # The same balances and amounts come back on every page, and number_format looks
+    # up three locale formats each time: each amount is written once per language.
+    return number_format(amount, places, use_l10n=True, force_grouping=True)
 
 
 @register.filter
