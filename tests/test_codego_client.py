@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import dataclasses
 import inspect
 import json
 import logging
@@ -706,3 +707,22 @@ def test_reference_cache_expires_after_the_ttl(db):
         clock.shift(timedelta(seconds=settings.CODEGO_REFERENCE_TTL + 1))
         reference.industries()
     assert journal_calls("getindustries") == 2
+
+
+def test_a_reference_list_cached_again_elsewhere_or_cleared_is_read_again(db):
+    """Each process keeps the list it read while the cache holds the same stamp: a list
+    another process cached anew is the one read next, and a cleared cache asks the bank."""
+    from django.core.cache import cache
+
+    first = reference.roles()
+    assert reference.roles() is first  # held: not unpickled again
+    key = reference.cache_key("roles")
+    renamed = [dataclasses.replace(first[0], label="Renamed elsewhere"), *first[1:]]
+    cache.set_many({key: renamed, f"{key}:stamp": "cached-by-another-process"})
+    assert reference.roles()[0].label == "Renamed elsewhere"
+    cache.delete(f"{key}:stamp")  # evicted, expired or cleared: the bank is asked
+    assert reference.roles()[0].label == first[0].label
+    assert journal_calls("getRole") == 2
+    reference.clear()
+    reference.roles()
+    assert journal_calls("getRole") == 3

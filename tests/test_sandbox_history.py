@@ -66,9 +66,7 @@ def company(db) -> Company:
     ]
     names = ["Jane Doe", "JANE 50% off", "a_b Ltd", "Back\\Slash", "O'Brien", "Ünïcode SA"]
     shown = [Transaction.Status.PENDING, Transaction.Status.COMPLETED, Transaction.Status.FAILED]
-    for number, (moment, name, status) in enumerate(
-        itertools.product(moments, names, shown)
-    ):
+    for number, (moment, name, status) in enumerate(itertools.product(moments, names, shown)):
         make_trx(
             main if number % 3 else second,
             amount=f"{number * 1000 + 0.05:.2f}",
@@ -115,10 +113,13 @@ def test_every_filter_order_and_page_reads_what_the_orm_reads(company):
 def test_the_values_are_those_of_the_orm_with_their_types(company):
     page = history.visible_transactions(company, limit=500)
     expected, count = by_orm(company, history.Filters(), True, 500, 0)
-    assert page.rows == expected and page.num_rows == count == len(expected)
+    assert page.rows == expected
+    assert page.num_rows == count == len(expected)
     first = page.rows[0]
-    assert isinstance(first["created"], datetime) and first["created"].tzinfo is not None
-    assert isinstance(first["amount"], Decimal) and isinstance(first["fees"], Decimal)
+    assert isinstance(first["created"], datetime)
+    assert first["created"].tzinfo is not None
+    assert isinstance(first["amount"], Decimal)
+    assert isinstance(first["fees"], Decimal)
     assert isinstance(first["is_upload_document"], int)
     assert {row["amount"] for row in page.rows} >= {Decimal("1000.05"), Decimal("0.05")}
 
