@@ -125,6 +125,32 @@ def test_the_portal_refuses_to_start_without_collectstatic(tmp_path):
     assert "collectstatic" in result.stderr
 
 
+GUNICORN_THREADS = (
+    "import runpy; print('threads', runpy.run_path('portal/gunicorn_conf.py')['threads'])"
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "threads"),
+    [
+        ({}, "4"),  # a bank across the network: threads overlap the waits
+        ({"CODEGO_API_URL": "sandbox:", "SANDBOX_ENABLED": "true"}, "1"),  # nothing to wait on
+        ({"CODEGO_API_URL": "sandbox:", "SANDBOX_ENABLED": "true", "GUNICORN_THREADS": "3"}, "3"),
+        # A simulated delay is a wait again.
+        (
+            {"CODEGO_API_URL": "sandbox:", "SANDBOX_ENABLED": "true", "SANDBOX_LATENCY_MS": "200"},
+            "4",
+        ),
+        ({"GUNICORN_THREADS": "2"}, "2"),
+    ],
+)
+def test_gunicorn_runs_one_thread_a_worker_only_for_the_embedded_simulator(variables, threads):
+    env = {**PRODUCTION_ENV, "GUNICORN_THREADS": "", **variables}  # "": not set
+    result = _run(env, command=[sys.executable, "-c", GUNICORN_THREADS])
+    assert result.returncode == 0, result.stderr
+    assert f"threads {threads}" in result.stdout
+
+
 @pytest.mark.slow
 def test_gunicorn_refuses_to_start_without_collectstatic(tmp_path):
     """`make serve`'s server runs the system checks before any worker starts."""
