@@ -78,3 +78,49 @@ def test_a_row_written_once_is_written_again_for_another_language_or_time_zone()
     assert seen[0] != seen[1]  # 1,234.50 against 1.234,50 and the month's name
     assert seen[0] != seen[2]  # 15:07 in Brussels is 09:07 in New York
     assert seen[0] == seen[3]
+
+
+IBAN_CARD = (REFERENCE / "iban_card.html").read_text()
+AVATAR = (REFERENCE / "avatar.html").read_text()
+ACCOUNTS = [
+    t.Iban(iban_id="7", label="Main account", currency="EUR", balance=Decimal("1234.5"),
+           iban="BE71096123456769", bic="GKCCBEBB"),
+    t.Iban(iban_id="8", label='Tom & Jerry\'s <b>"', currency="usd", balance=Decimal("-3"),
+           iban="de89 3704 0044 0532 0130 00", bic=""),
+    t.Iban(iban_id="9", label="", currency="", balance=Decimal("0")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize("account", ACCOUNTS, ids=range(len(ACCOUNTS)))
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"more_url": "/dashboard/", "swap": True},
+        {"more_url": "/dashboard/", "level": "h2"},
+        {"more_url": ""},
+    ],
+)
+def test_an_account_card_is_the_markup_of_the_template(account, options, language):
+    with translation.override(language):
+        expected = Template(IBAN_CARD).render(Context({"account": account, **options}))
+        written = rows.iban_card(
+            account,
+            options["more_url"],
+            swap=options.get("swap", False),
+            level=options.get("level", "h3"),
+        )
+        assert normal(written) == normal(expected)
+
+
+@pytest.mark.parametrize(
+    "payee",
+    [
+        t.Beneficiary("1", name="Contoso GmbH"),
+        t.Beneficiary("2", name="<b>x</b> & y", image='/files/a"b/'),
+        t.Beneficiary("3", name=""),
+    ],
+)
+def test_an_avatar_is_the_markup_of_the_template(payee):
+    expected = Template(AVATAR).render(Context({"payee": payee}))
+    assert normal(rows.avatar(payee)) == normal(expected)

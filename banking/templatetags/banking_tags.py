@@ -77,3 +77,19 @@ def transaction_item(trx: Any, url: str) -> str:
     from banking import rows
 
     return rows.list_item(trx, url)
+
+
+@register.simple_tag
+def iban_card(account: Any, more_url: str = "", swap: bool = False, level: str = "h3") -> str:
+    """One account as a card (banking.rows)."""
+    from banking import rows
+
+    return rows.iban_card(account, more_url, swap=swap, level=level)
+
+
+@register.simple_tag
+def avatar(payee: Any) -> str:
+    """A payee's picture or initials (banking.rows)."""
+    from banking import rows
+
+    return rows.avatar(payee)
