@@ -95,6 +95,36 @@ def test_to_datetime_is_aware_in_the_project_time_zone():
     assert moment.tzinfo is not None
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2024-02-05 14:42:00",
+        "2024-02-05T14:42:07",
+        "2024-02-30 10:00:00",  # no such day
+        "2024-13-01 10:00:00",
+        "2024-02-05 24:00:00",
+        "2024-2-5 1:02:03",  # strptime reads single digits
+        "2024-02-05 14:42",
+        "2024-02-05 14:42:00.5",
+        "2024-02-05 14:42:00+01:00",  # an offset is not a format of the API
+        "2024-02-05",
+        "05-02-2024",
+        "\u0662\u0660\u0662\u0664-02-05 14:42:00",  # digits of another script
+    ],
+)
+def test_to_datetime_reads_what_the_strptime_formats_read(raw):
+    """The fast path for "YYYY-MM-DD HH:MM:SS" gives what the formats give."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    expected = None
+    for fmt in (*parsing._DATETIME_FORMATS, *parsing._DATE_FORMATS):
+        try:
+            expected = datetime.strptime(raw, fmt).replace(tzinfo=zone)
+            break
+        except ValueError:
+            continue
+    assert parsing.to_datetime(raw) == expected
+
+
 def test_to_datetime_of_zero_datetime_is_none():
     assert parsing.to_datetime("0000-00-00 00:00:00") is None
     assert parsing.to_datetime(None) is None

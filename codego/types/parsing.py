@@ -9,6 +9,7 @@ dates, "YYYY-MM-DD HH:MM:SS" datetimes (read in `settings.TIME_ZONE`),
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -86,6 +87,9 @@ def to_bool(value: Any) -> bool:
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d %b %Y", "%d %B %Y", "%d/%m/%Y")
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+# The shape nearly every stamp of the API has: read by fromisoformat, ten times faster
+# than strptime (a history page has twenty), with strptime's answer for it.
+_PLAIN_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
 def _is_zero_date(text: str) -> bool:
@@ -125,6 +129,11 @@ def to_datetime(value: Any) -> datetime | None:
     text = to_str(value)
     if not text or _is_zero_date(text):
         return None
+    if _PLAIN_STAMP.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text).replace(tzinfo=zone)
+        except ValueError:  # a 30th of February: no format reads it either
+            return None
     for fmt in _DATETIME_FORMATS:
         try:
             return datetime.strptime(text, fmt).replace(tzinfo=zone)
