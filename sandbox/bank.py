@@ -6,6 +6,7 @@ import random
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -243,7 +244,13 @@ def stamp(moment) -> str:
     """Datetimes as the API prints them: "YYYY-MM-DD HH:MM:SS" in local time."""
     if moment is None:
         return "0000-00-00 00:00:00"
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+    return _local_stamp(moment, timezone.get_current_timezone())
+
+
+@lru_cache(maxsize=4096)
+def _local_stamp(moment, zone) -> str:
+    # A history page prints twenty stamps, mostly the same ones as the page before.
+    return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def ensure_plans() -> None:
