@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.middleware.csrf import CsrfViewMiddleware, _does_token_match
-from django.template import RequestContext, Template
+from django.template import RequestContext, Template, TemplateSyntaxError
 from django.test import Client, RequestFactory
 from django.utils import translation
 
@@ -112,3 +112,51 @@ def test_the_forms_in_kept_fragments_pass_the_csrf_check():
         sign_out = re.search(r'<form class="sign-out".*?value="([^"]+)"', page, re.S)[1]
         assert fragments.TOKEN_MARK not in page
     assert browser.post("/logout/", {"csrfmiddlewaretoken": sign_out}).status_code == 302
+
+
+FIXED_TEXT = (
+    '<h2>{% translate "Accounts" %}</h2><a href="{% url "banking:account-new" %}">'
+    '{% translate "Open an account" %}</a>{# a note #}{% comment %}more{% endcomment %}'
+    '<script src="{% static "js/portal.js" %}"></script>'
+    "{% blocktranslate trimmed %}No movement in\n the last 90 days.{% endblocktranslate %}"
+    '{% translate "May" context "month name" %}'
+)
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_a_kept_stretch_is_what_the_template_renders_in_each_language(language, settings):
+    settings.DEBUG = False
+    kept = Template("{% load i18n static fragments %}{% kept %}" + FIXED_TEXT + "{% endkept %}")
+    plain = Template("{% load i18n static %}" + FIXED_TEXT)
+    with translation.override(language):
+        for _visit in range(2):  # rendered, then kept
+            assert kept.render(RequestContext(request_with_csrf())) == plain.render(
+                RequestContext(request_with_csrf())
+            )
+    with translation.override("it"):
+        italian = kept.render(RequestContext(request_with_csrf()))
+    with translation.override("en"):
+        assert kept.render(RequestContext(request_with_csrf())) != italian
+
+
+@pytest.mark.parametrize(
+    "varying",
+    [
+        "{{ company.name }}",
+        '{% translate "Pay"|upper %}',
+        "{% translate title %}",
+        '{% translate "Pay" as pay %}',
+        "{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}",
+        "{% blocktranslate with n=1 %}{{ n }} card{% endblocktranslate %}",
+        "{% blocktranslate count n=cards %}card{% plural %}cards{% endblocktranslate %}",
+        '{% url "banking:transaction" key %}',
+        '{% url "banking:dashboard" as dashboard_url %}',
+        "{% static path %}",
+        "{% if signed_in %}x{% endif %}",
+        '{% include "includes/footer.html" %}',
+        "{% csrf_token %}",
+    ],
+)
+def test_a_kept_stretch_refuses_anything_that_reads_the_context(varying):
+    with pytest.raises(TemplateSyntaxError, match="fixed text only"):
+        Template("{% load i18n static fragments %}{% kept %}<p>" + varying + "</p>{% endkept %}")

@@ -8,15 +8,27 @@ where the token goes, and puts the page's token there: the same markup
 (tests/test_fragments.py compares it with `{% include %}`).
 
 Only for fragments that read nothing else from the page's context.
+
+`{% kept %}…{% endkept %}` does the same for a stretch of a template that is fixed
+text: words to translate, links to named pages and static files, nothing from the
+context. It is rendered once per language and URL prefix; anything else inside is a
+TemplateSyntaxError when the template is read, so it cannot keep what varies.
 """
 
 from __future__ import annotations
 
+import itertools
 import secrets
 
 from django import template
+from django.conf import settings
+from django.template import Node, NodeList, TemplateSyntaxError
+from django.template.base import TextNode, TokenType
 from django.template.context import Context
-from django.urls import get_script_prefix
+from django.template.defaulttags import CommentNode, URLNode
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+from django.templatetags.static import StaticNode
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -44,3 +56,74 @@ def kept_include(context: Context, template_name: str) -> SafeString:
             KEPT.clear()
         KEPT[key] = html
     return mark_safe(html.replace(TOKEN_MARK, str(token)))  # noqa: S308 - a template's output
+
+
+_kept_numbers = itertools.count()
+FIXED: dict[tuple, str] = {}
+FIXED_MAX = 4096  # stretches x languages x prefixes; a bound, not a working set
+
+
+def _literal(expression: object) -> bool:
+    """A quoted string without filters (`"Pay"`, `'banking:dashboard'`)."""
+    if getattr(expression, "filters", True):
+        return False
+    var = getattr(expression, "var", None)  # a constant is kept as its text
+    return isinstance(var, str) or getattr(var, "literal", None) is not None
+
+
+def _fixed(node: Node) -> bool:
+    """Whether `node` renders the same whatever the context (the language aside)."""
+    if isinstance(node, TextNode | CommentNode):
+        return True
+    if isinstance(node, TranslateNode):
+        return (
+            node.asvar is None
+            and _literal(node.filter_expression)
+            and (node.message_context is None or _literal(node.message_context))
+        )
+    if isinstance(node, BlockTranslateNode):
+        plain = all(token.token_type == TokenType.TEXT for token in node.singular)
+        return (
+            plain
+            and not node.extra_context
+            and node.counter is None
+            and node.asvar is None
+            and (node.message_context is None or _literal(node.message_context))
+        )
+    if isinstance(node, URLNode):
+        return not node.args and not node.kwargs and node.asvar is None and _literal(node.view_name)
+    if isinstance(node, StaticNode):
+        return node.varname is None and _literal(node.path)
+    return False
+
+
+class KeptNode(Node):
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+        self.number = next(_kept_numbers)
+
+    def render(self, context: Context) -> str:
+        if settings.DEBUG:  # templates change under a developer: render each time
+            return self.nodelist.render(context)
+        key = (self.number, get_language(), get_script_prefix(), get_urlconf())
+        html = FIXED.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(FIXED) >= FIXED_MAX:
+                FIXED.clear()
+            FIXED[key] = html
+        return html
+
+
+@register.tag
+def kept(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
+    """`{% kept %}…{% endkept %}`: fixed text, rendered once per language and URL prefix."""
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    for node in nodelist:
+        if not _fixed(node):
+            raise TemplateSyntaxError(
+                f"{{% kept %}} holds fixed text only (translated words, named URLs without "
+                f"arguments, static files), not {node!r}"
+            )
+    return KeptNode(nodelist)
