@@ -36,8 +36,10 @@ def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
     # What the page shows depends on the answer and the language only, so the
     # content is kept as long as the answer, and both are read in one round trip.
     answer_name, page_name = f"dashboard:{iban_id}", f"dashboard-page:{iban_id}:{get_language()}"
-    shelf = copies.Shelf(request, company, answer_name, page_name)
-    reading = None if refresh or seconds <= 0 else shelf.get(answer_name)
+    # A refresh reads the bank anyway: the copies it replaces are not even read.
+    looked_up = (answer_name, page_name) if not refresh and seconds > 0 else ()
+    shelf = copies.Shelf(request, company, *looked_up)
+    reading = shelf.get(answer_name) if looked_up else None
     if reading is None:
         reading, problem = fetch(lambda: copies.read_dashboard(company, iban_id))
         if reading is None:
@@ -45,7 +47,7 @@ def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
             content = _render_content(request, context)
             return render_page(request, "banking/dashboard.html", {"content": content}, status=503)
         shelf.put(answer_name, reading, seconds)
-    page = shelf.get(page_name)
+    page = shelf.get(page_name) if looked_up else None
     if page is not None and page[0] == reading.read_at:
         content = page[1]
     else:
