@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -68,15 +67,15 @@ def transaction_rows(table: Any) -> str:
     """The rows of the transactions table, each (trx, url) (banking.rows writes the markup)."""
     from banking import rows
 
-    return mark_safe("".join(rows.table_row(row.trx, row.url) for row in table))  # noqa: S308
+    return rows.table_rows((row.trx, row.url) for row in table)
 
 
 @register.simple_tag
-def transaction_item(trx: Any, url: str) -> str:
-    """A line of the dashboard's latest transactions (banking.rows)."""
+def transaction_items(items: Any) -> str:
+    """The dashboard's latest transactions, each (trx, url) (banking.rows)."""
     from banking import rows
 
-    return rows.list_item(trx, url)
+    return rows.list_items(items)
 
 
 @register.simple_tag
