@@ -64,6 +64,9 @@ def observe_calls(observer: Callable[[str, float], None]) -> None:
         _CALL_OBSERVERS.append(observer)
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def dumps(value: Any) -> str:
     """JSON text in which a `Decimal` is a number written with its own digits.
 
@@ -71,6 +74,9 @@ def dumps(value: Any) -> str:
     Decimal, and through `float` it would send a binary approximation of the
     cents; the Decimal's own text ("10.00") is an exact JSON number.
     """
+    # Most bodies are flat text and numbers, which json writes just as below.
+    if type(value) is dict and all(type(k) is str and type(v) in _PLAIN for k, v in value.items()):
+        return json.dumps(value, allow_nan=False)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"not a JSON number: {value}")

@@ -726,3 +726,30 @@ def test_a_reference_list_cached_again_elsewhere_or_cleared_is_read_again(db):
     reference.clear()
     reference.roles()
     assert journal_calls("getRole") == 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"whitelabel_id": "1", "user_id": 7, "web_token": "t", "page": 2, "search": 'a "b" é\n'},
+        {"flag": True, "nothing": None, "empty": ""},
+        {},
+    ],
+)
+def test_a_flat_body_is_written_as_the_general_writer_writes_it(body):
+    """The shortcut for flat bodies gives the text the Decimal-aware writer gives."""
+    from collections import OrderedDict
+
+    assert transport.dumps(body) == transport.dumps(OrderedDict(body))  # the general path
+    assert json.loads(transport.dumps(body)) == body
+
+
+def test_amounts_keep_their_digits_in_the_body():
+    body = {
+        "amount": Decimal("10.00"),
+        "items": [Decimal("0.10"), 1],
+        "nested": {"fee": Decimal("1")},
+    }
+    assert transport.dumps(body) == '{"amount": 10.00, "items": [0.10, 1], "nested": {"fee": 1}}'
+    with pytest.raises(ValueError, match="not a JSON number"):
+        transport.dumps({"amount": Decimal("NaN")})
