@@ -1,12 +1,13 @@
 """The repeated parts of the lists, written in Python rather than by the template engine:
-transaction rows, account cards, payee avatars.
+transaction rows, account cards, payee avatars, and the dashboard's balance chart.
 
 A list page shows up to 20 rows of a dozen values each; rendered by templates that
 was about 700 template nodes a page, most of the portal's own time on the busiest
 pages (an account card alone was 150 µs). These functions write the very same markup
 (tests/test_rows.py compares it with the templates they replaced, kept in
-tests/reference/) with Django's escaping, translations and formats. Like a template,
-a translated sentence with a value in it (blocktranslate) is not escaped, its values are.
+tests/reference/) with Django's escaping, translations and formats. As in a template,
+translated words are written as they are (a template's own text is trusted) and only
+the values are escaped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from banking.charts import Chart
 from banking.templatetags.banking_tags import (
     booked_amount,
     initials,
@@ -98,7 +100,7 @@ def _e(value: object) -> str:
 @lru_cache(maxsize=16)
 def _table_words(language: str | None) -> tuple[str, str, str]:
     """Money out, money in, and the document flag, written once per language."""
-    needed = _e(_("Document needed"))  # outside the f-string, where makemessages finds it
+    needed = _("Document needed")  # outside the f-string, where makemessages finds it
     flag = (
         ' <span class="trx-flag"><svg class="icon" aria-hidden="true">'
         f'<use href="#i-alert"></use></svg>{needed}</span>'
@@ -174,6 +176,8 @@ def iban_card(
     """One account as a card; `more_url` links to its narrowed dashboard (`swap`: by htmx),
     `level` is its heading."""
     label = _e(account.label)
+    shown = label or _("Account")
+    balance, iban_word, bic_word = _("Balance"), _("IBAN"), _("BIC")
     heading = _e(level or "h3")
     copy_icon = '<svg class="icon" aria-hidden="true"><use href="#i-copy"></use></svg>'
     copy_iban = _("Copy the IBAN of %(label)s") % {"label": label}
@@ -191,15 +195,15 @@ def iban_card(
         more = f'<a class="iban-more" href="{target}"{swapped}>{see}</a>'
     return mark_safe(  # noqa: S308 - every value is escaped, translations as a template has them
         f'<li class="iban-card"> <div class="iban-card-top"> '
-        f'<{heading} class="iban-label">{_e(account.label or _("Account"))}</{heading}> '
+        f'<{heading} class="iban-label">{shown}</{heading}> '
         f'<span class="currency-tag">{_e(account.currency)}</span> </div> '
-        f'<p class="iban-balance"><span class="visually-hidden">{_e(_("Balance"))}: </span>'
+        f'<p class="iban-balance"><span class="visually-hidden">{balance}: </span>'
         f"{_e(money(account.balance, account.currency))}</p> "
-        f'<dl class="iban-facts"> <div><dt>{_e(_("IBAN"))}</dt><dd>'
+        f'<dl class="iban-facts"> <div><dt>{iban_word}</dt><dd>'
         f'<span class="mono">{_e(iban_groups(account.iban))}</span> '
         f'<button type="button" class="copy" data-copy="{_e(account.iban)}" hidden>{copy_icon}'
         f'<span class="visually-hidden">{copy_iban}</span></button></dd></div> '
-        f'<div><dt>{_e(_("BIC"))}</dt><dd><span class="mono">{_e(account.bic)}</span> '
+        f'<div><dt>{bic_word}</dt><dd><span class="mono">{_e(account.bic)}</span> '
         f'<button type="button" class="copy" data-copy="{_e(account.bic)}" hidden>{copy_icon}'
         f'<span class="visually-hidden">{copy_bic}</span></button></dd></div> </dl> '
         f"{more} </li>"
@@ -214,4 +218,67 @@ def avatar(payee: t.Beneficiary) -> SafeString:
         )
     return mark_safe(  # noqa: S308 - escaped
         f'<span class="avatar avatar-initials" aria-hidden="true">{_e(initials(payee.name))}</span>'
+    )
+
+
+@lru_cache(maxsize=1024)
+def _day(day: date, language: str | None) -> str:
+    return _e(date_format(day, "DATE_FORMAT"))
+
+
+@lru_cache(maxsize=16)
+def _chart_words(language: str | None) -> str:
+    """The balance table's summary, note and head, written once per language."""
+    summary = _("Show the balance as a table")
+    note = _(
+        "Rebuilt from today's balance and the latest transactions; "
+        "older movements are not included."
+    )
+    day, balance = _("Date"), _("End-of-day balance")
+    return (
+        f'<summary>{summary}</summary> <p class="help">{note}</p> <table> '
+        f'<thead><tr><th scope="col">{day}</th><th scope="col" class="num">{balance}</th></tr>'
+        "</thead>"
+    )
+
+
+def balance_chart_html(chart: Chart | None, currency: str) -> SafeString:
+    """The dashboard's balance over 90 days: the SVG, its sentence and its table."""
+    if chart is None:
+        return mark_safe("")
+    language = get_language()
+    if chart.low == chart.high:
+        still = _("No movement in the last 90 days.")
+        return mark_safe(f'<p class="chart-caption">{still}</p>')  # noqa: S308 - escaped
+
+    def amount(value: Decimal) -> str:
+        return _e(money(value, currency))
+
+    caption = _(
+        "Balance over the last 90 days: %(first)s on %(first_day)s, %(last)s today; "
+        "lowest %(low)s, highest %(high)s."
+    ) % {
+        "first": amount(chart.first[1]),
+        "first_day": _day(chart.first[0], language),
+        "last": amount(chart.last[1]),
+        "low": amount(chart.low),
+        "high": amount(chart.high),
+    }
+    days = "".join(
+        f'<tr><td>{_day(day, language)}</td><td class="num">{amount(value)}</td></tr>'
+        for day, value in chart.changes
+    )
+    width, height, bottom = chart.width, chart.height, chart.height - 12
+    return mark_safe(  # noqa: S308 - every value is escaped, the sentence as a template has it
+        f'<figure class="chart" aria-labelledby="chart-caption"> '
+        f'<svg class="chart-svg" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
+        'role="img" aria-labelledby="chart-caption"> '
+        f'<line class="chart-grid" x1="0" y1="12" x2="{width}" y2="12"></line> '
+        f'<line class="chart-grid" x1="0" y1="{bottom}" x2="{width}" y2="{bottom}"></line> '
+        f'<path class="chart-area" d="{_e(chart.area)}"></path> '
+        f'<path class="chart-line" d="{_e(chart.line)}" vector-effect="non-scaling-stroke">'
+        "</path> </svg> "
+        f'<figcaption id="chart-caption" class="chart-caption"> {caption} </figcaption> </figure> '
+        f'<details class="chart-table"> {_chart_words(language)} <tbody>{days}</tbody> </table> '
+        "</details>"
     )

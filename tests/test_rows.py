@@ -4,7 +4,7 @@ they replaced wrote, for every kind of row, in both languages."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from banking import rows
+from banking.charts import balance_chart, daily_balances
 from codego import types as t
 
 # The templates as they were (the table row of banking/transactions.html and
@@ -124,3 +125,31 @@ def test_an_account_card_is_the_markup_of_the_template(account, options, languag
 def test_an_avatar_is_the_markup_of_the_template(payee):
     expected = Template(AVATAR).render(Context({"payee": payee}))
     assert normal(rows.avatar(payee)) == normal(expected)
+
+
+BALANCE_CHART = (REFERENCE / "balance_chart.html").read_text()
+TODAY = date(2026, 12, 7)
+SERIES = {
+    "moving": daily_balances(
+        Decimal("1234.56"),
+        [
+            t.Transaction(type="debit", amount=Decimal("100"), fees=Decimal("1.5"),
+                          status="Completed", created=MOMENT.replace(month=11, day=20)),
+            t.Transaction(type="credit", amount=Decimal("2000"), status="Pending",
+                          created=MOMENT.replace(month=12, day=1)),
+        ],
+        today=TODAY,
+    ),
+    "flat": daily_balances(Decimal("10"), [], today=TODAY),
+    "none": [],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize("currency", ["EUR", "usd"])
+@pytest.mark.parametrize("series", SERIES, ids=list(SERIES))
+def test_the_balance_chart_is_the_markup_of_the_template(series, currency, language):
+    chart = balance_chart(SERIES[series])
+    with translation.override(language):
+        expected = Template(BALANCE_CHART).render(Context({"chart": chart, "currency": currency}))
+        assert normal(rows.balance_chart_html(chart, currency)) == normal(expected)

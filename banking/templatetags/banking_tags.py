@@ -92,3 +92,11 @@ def avatar(payee: Any) -> str:
     from banking import rows
 
     return rows.avatar(payee)
+
+
+@register.simple_tag
+def balance_chart(chart: Any, currency: str = "EUR") -> str:
+    """The dashboard's balance chart with its sentence and table (banking.rows)."""
+    from banking import rows
+
+    return rows.balance_chart_html(chart, currency)
