@@ -235,10 +235,8 @@ def _active_fault(name: str) -> Fault | None:
 
     Nearly always there is none: the fault itself is read only when there is one.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(FAULT_PROBE, [name])
-        found = cursor.fetchone()
-    fault = Fault.objects.filter(pk=found[0]).first() if found else None
+    found = sql.fetch(FAULT_PROBE, [name])
+    fault = Fault.objects.filter(pk=found[0][0]).first() if found else None
     if fault is None or random.random() >= fault.error_rate:
         return None
     return fault

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from schwifty import IBAN
 
+from sandbox import sql
 from sandbox.models import (
     Company,
     CryptoTransaction,
@@ -193,16 +194,12 @@ DUE_PROBE = (
 
 def any_due(company: Company) -> bool:
     since = timezone.now() - timedelta(seconds=settings.SANDBOX_SETTLE_SECONDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            DUE_PROBE,
-            [
-                company.pk,
-                Transaction.Status.PENDING,
-                connection.ops.adapt_datetimefield_value(since),
-            ],
-        )
-        return cursor.fetchone() is not None
+    params = [
+        company.pk,
+        Transaction.Status.PENDING,
+        connection.ops.adapt_datetimefield_value(since),
+    ]
+    return bool(sql.fetch(DUE_PROBE, params))
 
 
 def settle_due(company: Company) -> list[Transaction]:
