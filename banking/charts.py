@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import timezone
 
@@ -76,15 +77,17 @@ def balance_chart(series: list[tuple[date, Decimal]]) -> Chart | None:
         return None
     values = [value for _, value in series]
     low, high = min(values), max(values)
-    span = high - low or Decimal(1)
-    step = Decimal(WIDTH) / max(len(series) - 1, 1)
-    usable = Decimal(HEIGHT - PAD_TOP - PAD_BOTTOM)
-    points = []
-    for index, value in enumerate(values):
-        x = step * index
-        y = Decimal(PAD_TOP) + usable * (1 - (value - low) / span) if high != low else HEIGHT / 2
-        points.append(f"{x:.1f},{Decimal(y):.1f}")
-    line = "M" + " L".join(points)
+    # Coordinates are pixels to a tenth, so floats: only the money stays Decimal.
+    span = float(high - low)
+    usable = HEIGHT - PAD_TOP - PAD_BOTTOM
+    heights: dict[Decimal, str] = {}  # most days repeat the day before
+    for value in values:
+        if value not in heights:
+            y = PAD_TOP + usable * (1 - float(value - low) / span) if span else HEIGHT / 2
+            heights[value] = f"{y:.1f}"
+    line = "M" + " L".join(
+        f"{x},{heights[value]}" for x, value in zip(_x_positions(len(series)), values, strict=True)
+    )
     area = f"{line} L{WIDTH},{HEIGHT} L0,{HEIGHT} Z"
     changes = tuple(
         (day, value)
@@ -92,3 +95,9 @@ def balance_chart(series: list[tuple[date, Decimal]]) -> Chart | None:
         if index == 0 or value != series[index - 1][1]
     )
     return Chart(line, area, low, high, series[0], series[-1], changes)
+
+
+@lru_cache(maxsize=8)
+def _x_positions(count: int) -> tuple[str, ...]:
+    step = WIDTH / max(count - 1, 1)
+    return tuple(f"{step * index:.1f}" for index in range(count))

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from banking import copies
 from banking.charts import balance_chart, daily_balances
 from banking.history import company_account
-from banking.pages import bank_page, fetch, transaction_url, transactions_url
+from banking.pages import bank_page, fetch, transaction_url
 from portal.pages import Company, render_page
 from portal.query import bank_id
 
@@ -99,7 +99,6 @@ def _content(request: HttpRequest, company: Company, reading: copies.Reading, ib
         "chart": balance_chart(series),
         "transactions": [(trx, transaction_url(trx.unique_id)) for trx in data.transactions],
         "beneficiaries": data.beneficiaries[:5],
-        "transactions_url": transactions_url(),
         # Each card links to its own view, except when it is the one shown.
         "more_url": "" if selected else dashboard_url,
     }

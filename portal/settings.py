@@ -139,7 +139,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+# Django's own backends with a quicker check of each key (portal/cache.py).
+_QUICK_KEY_CHECK = {
+    "django.core.cache.backends.locmem.LocMemCache": "portal.cache.LocMemCache",
+    "django.core.cache.backends.redis.RedisCache": "portal.cache.RedisCache",
+}
+CACHES["default"]["BACKEND"] = _QUICK_KEY_CHECK.get(
+    CACHES["default"]["BACKEND"], CACHES["default"]["BACKEND"]
+)
+if CACHES["default"]["BACKEND"] == "portal.cache.RedisCache":
     # Redis down: one quick retry, then the outage page; redis-py's default
     # retries with backoff take about 5 s per cache call, and a hung server forever.
     CACHES["default"].setdefault("OPTIONS", {}).update(

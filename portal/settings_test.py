@@ -36,7 +36,7 @@ if os.environ.get("CACHE_URL", "").startswith("redis"):
     # Backend and fail-fast options as in production, the database number ours.
     CACHES = {"default": {**CACHES["default"], "LOCATION": f"{_redis_url}/{1 + _worker}"}}  # noqa: F405
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "portal.cache.LocMemCache"}}
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "sandbox.visitors.RandomSecretHasher",

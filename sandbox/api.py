@@ -72,6 +72,7 @@ class Call:
     files: dict[str, UploadedFile] = field(default_factory=dict)
     company: Company | None = None
     token: WebToken | None = None
+    transfers_due: bool = False  # read with the session: some are due to settle
 
     def get(self, *names: str, default: str = "") -> str:
         """The first present value among `names` (aliases the doc uses), as a string."""
@@ -190,9 +191,10 @@ def rate_limited(credential: str) -> bool:
 
 # The pipeline's own queries (the session, faults, the journal) run on every call:
 # as plain SQL they skip the ORM's compiling, which costs more than the queries.
-# The token and its company in one read; a token whose company went finds nothing.
+# The token, its company and whether transfers of the company are due to settle, in
+# one read; a token whose company went finds nothing.
 SESSION_SQL = (
-    "SELECT {token}, {company} FROM sandbox_webtoken t"
+    "SELECT {token}, {company}, EXISTS({due}) FROM sandbox_webtoken t"
     " JOIN sandbox_company c ON c.id = t.company_id WHERE t.token = %s"
 )
 FAULT_PROBE = (
@@ -207,7 +209,11 @@ JOURNAL_INSERT = (
 
 @functools.cache
 def _session_sql() -> str:
-    return SESSION_SQL.format(token=sql.columns(WebToken, "t"), company=sql.columns(Company, "c"))
+    return SESSION_SQL.format(
+        token=sql.columns(WebToken, "t"),
+        company=sql.columns(Company, "c"),
+        due=bank.DUE_PROBE.format(company="c.id"),
+    )
 
 
 def authenticate_session(call: Call) -> None:
@@ -216,7 +222,7 @@ def authenticate_session(call: Call) -> None:
     user_id = call.get("user_id")
     if not token_value:
         raise SessionRejected("The web_token field is required.")
-    found = sql.fetch(_session_sql(), [token_value])
+    found = sql.fetch(_session_sql(), [*bank.due_probe_params(), token_value])
     token, company = sql.instances(found[0], WebToken, Company) if found else (None, None)
     if token is None or token.revoked:
         raise SessionRejected("Invalid web token. Please log in again.")
@@ -228,6 +234,7 @@ def authenticate_session(call: Call) -> None:
         raise SessionRejected("Your session has expired. Please log in again.")
     call.company = token.company
     call.token = token
+    call.transfers_due = bool(found[0][-1])
 
 
 def _active_fault(name: str) -> Fault | None:
@@ -360,7 +367,7 @@ def _answer(request: HttpRequest, name: str) -> tuple[Call | None, _Reply]:
                 if spec.session:
                     authenticate_session(call)
                     # Transfers due to settle do so before the company's call reads anything.
-                    bank.settle_due(call.session_company)
+                    bank.settle_due(call.session_company, known_due=call.transfers_due)
                 payload = spec.handler(call)
             except SessionRejected as rejected:
                 message = str(rejected)

@@ -184,34 +184,39 @@ def due_transfers(company: Company) -> QuerySet[Transaction]:
 
 # `due_transfers(company).exists()` as plain SQL: asked before every signed-in call
 # and nearly always "no", and the ORM's compiling costs ten times the query.
-# tests/test_sandbox_settlement.py holds the two to the same answers.
+# `{company}` is the company's id, or a column of a query around it (the pipeline
+# asks with its session read: sandbox.api). tests/test_sandbox_settlement.py holds
+# both to the ORM's answers.
 DUE_PROBE = (
-    "SELECT 1 FROM sandbox_transaction t JOIN sandbox_iban i ON i.id = t.iban_id "
-    "WHERE i.company_id = %s AND t.status = %s AND t.pending_since <= %s "
-    "AND t.is_upload_document <> 1 LIMIT 1"
+    "SELECT 1 FROM sandbox_transaction dt JOIN sandbox_iban di ON di.id = dt.iban_id "
+    "WHERE di.company_id = {company} AND dt.status = %s AND dt.pending_since <= %s "
+    "AND dt.is_upload_document <> 1 LIMIT 1"
 )
 
 
-def any_due(company: Company) -> bool:
+def due_probe_params() -> list[object]:
+    """The parameters of DUE_PROBE after `{company}`, as of now."""
     since = timezone.now() - timedelta(seconds=settings.SANDBOX_SETTLE_SECONDS)
-    params = [
-        company.pk,
-        Transaction.Status.PENDING,
-        connection.ops.adapt_datetimefield_value(since),
-    ]
-    return bool(sql.fetch(DUE_PROBE, params))
+    return [Transaction.Status.PENDING, connection.ops.adapt_datetimefield_value(since)]
 
 
-def settle_due(company: Company) -> list[Transaction]:
+def any_due(company: Company) -> bool:
+    return bool(sql.fetch(DUE_PROBE.format(company="%s"), [company.pk, *due_probe_params()]))
+
+
+def settle_due(company: Company, *, known_due: bool | None = None) -> list[Transaction]:
     """Settle the company's due transfers (`due_transfers`); one marked to fail fails.
 
     The pipeline calls this before every signed-in call of the company, inside that
     call's transaction: no background worker, and whoever reads next sees the
-    transfer settled. SANDBOX_SETTLE_SECONDS 0: never by themselves.
+    transfer settled. SANDBOX_SETTLE_SECONDS 0: never by themselves. `known_due`:
+    whether any are due, when the caller has just asked (`any_due`'s answer).
     """
     seconds = settings.SANDBOX_SETTLE_SECONDS
+    if seconds <= 0:
+        return []
     # Most calls find nothing due: they look without locking anything.
-    if seconds <= 0 or not any_due(company):
+    if not (any_due(company) if known_due is None else known_due):
         return []
     with transaction.atomic():
         due = due_transfers(company).select_for_update().select_related("iban__company")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
-from banking.charts import daily_balances
+from banking.charts import HEIGHT, PAD_BOTTOM, PAD_TOP, WIDTH, balance_chart, daily_balances
 from codego.client import get_client
 from codego.types import Transaction
 from sandbox import actions
@@ -61,6 +61,38 @@ def test_the_balance_chart_is_inline_svg_with_a_text_alternative(signed_in, comp
     assert '<svg class="chart-svg"' in html
     assert "Balance over the last 90 days" in html
     assert "style=" not in html.split('<svg class="chart-svg"')[1].split("</svg>")[0]
+
+
+def exact_points(values: list[Decimal]) -> list[str]:
+    """The chart's points worked out in Decimal, to the tenth of a pixel."""
+    low, high = min(values), max(values)
+    step = Decimal(WIDTH) / max(len(values) - 1, 1)
+    usable = Decimal(HEIGHT - PAD_TOP - PAD_BOTTOM)
+    points = []
+    for index, value in enumerate(values):
+        if high == low:
+            y = Decimal(HEIGHT) / 2
+        else:
+            y = PAD_TOP + usable * (1 - (value - low) / (high - low))
+        points.append(f"{step * index:.1f},{y:.1f}")
+    return points
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [Decimal("100.00")],
+        [Decimal("5.00")] * 90,
+        [Decimal(n * 37 % 101) - Decimal("50.05") for n in range(90)],
+        [Decimal("1000000.01"), Decimal("-999999.99"), Decimal("0.01")],
+        [Decimal(n) / 7 for n in range(89)],
+    ],
+    ids=["one day", "flat", "zigzag", "wide", "thirds"],
+)
+def test_the_chart_line_is_where_exact_arithmetic_puts_it(values):
+    chart = balance_chart([(date(2026, 1, 1), value) for value in values])
+    assert chart.line == "M" + " L".join(exact_points(values))
+    assert chart.area == f"{chart.line} L{WIDTH},{HEIGHT} L0,{HEIGHT} Z"
 
 
 def test_iban_id_narrows_the_dashboard_to_one_account_and_htmx_gets_only_the_content(

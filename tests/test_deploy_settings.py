@@ -108,6 +108,25 @@ def test_production_settings_pass_check_deploy_without_warnings(collected):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("cache_url", "backend", "with_timeouts"),
+    [
+        ("locmemcache://portal", "portal.cache.LocMemCache", False),
+        ("redis://127.0.0.1:6379/0", "portal.cache.RedisCache", True),
+    ],
+)
+def test_production_caches_are_djangos_backends_with_the_quick_key_check(
+    cache_url, backend, with_timeouts
+):
+    env = {**PRODUCTION_ENV, "CACHE_URL": cache_url}
+    show = "from django.conf import settings; c = settings.CACHES['default']; "
+    show += "print(c['BACKEND'], 'socket_timeout' in c.get('OPTIONS', {}))"
+    result = _run(env, "shell", "-c", show)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines()[-1].split() == [backend, str(with_timeouts)]
+
+
+@pytest.mark.slow
 def test_the_portal_refuses_to_start_without_a_secret_key_when_not_in_debug():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
     result = _run(env, "check")

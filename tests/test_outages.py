@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 CACHE_DOWN = override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

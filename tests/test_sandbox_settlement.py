@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from codego.transport import Transport
 from codego.types import Credentials
-from sandbox import actions, bank
+from sandbox import actions, api, bank
 from sandbox.demo import seed_demo
-from sandbox.models import Company, Iban, Notification, Transaction
+from sandbox.models import Company, Iban, Notification, Transaction, WebToken
 from tests.conftest import journal_calls, latest_code, sign_in
 from tests.test_sandbox_banking import PDF, add_beneficiary, confirm, main_iban, send
 
@@ -222,7 +222,8 @@ def test_the_console_marks_a_pending_transfer_to_fail_when_it_settles(
 def test_the_quick_look_for_due_transfers_agrees_with_their_definition(
     live_company, clock, settings
 ):
-    """bank.any_due (plain SQL, asked before every call) and bank.due_transfers (the ORM)."""
+    """bank.any_due and the pipeline's session read (plain SQL, asked before every call)
+    and bank.due_transfers (the ORM)."""
     iban = main_iban(live_company)
     other = seed_demo(email="other@example.test", password="Other-pass-2026")
     now = timezone.now()
@@ -242,7 +243,12 @@ def test_the_quick_look_for_due_transfers_agrees_with_their_definition(
             pending_since=None if since_seconds is None else now - timedelta(seconds=since_seconds),
         )
 
+    WebToken.objects.create(company=live_company, token="due-probe-token")
+
     def both() -> tuple[bool, bool]:
+        call = api.Call("iban_transaction", {"web_token": "due-probe-token"})
+        api.authenticate_session(call)
+        assert call.transfers_due == bank.any_due(live_company)
         return bank.any_due(live_company), bank.due_transfers(live_company).exists()
 
     Transaction.objects.filter(iban__company=live_company).delete()

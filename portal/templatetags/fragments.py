@@ -98,6 +98,8 @@ def _fixed(node: Node) -> bool:
 
 
 class KeptNode(Node):
+    child_nodelists = ()  # fixed text only (checked when read): no block to look for inside
+
     def __init__(self, nodelist: NodeList) -> None:
         self.nodelist = nodelist
         self.number = next(_kept_numbers)
