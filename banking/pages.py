@@ -77,6 +77,12 @@ def transaction_url(unique_id: str) -> str:
     return _transaction_url(unique_id, get_script_prefix(), get_urlconf())
 
 
+def transaction_urls(unique_ids: Iterable[str]) -> list[str]:
+    """`transaction_url` of each ("" for none), the URL prefix and URLconf looked up once."""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    return [_transaction_url(key, prefix, urlconf) if key else "" for key in unique_ids]
+
+
 # A list page links twenty transactions, and the next page or visit mostly the same.
 @lru_cache(maxsize=4096)
 def _transaction_url(unique_id: str, script_prefix: str, urlconf: str | None) -> str:

@@ -10,6 +10,7 @@ email its invoice (`downloadinvoice`) and prints as a receipt.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,14 @@ from django.views.decorators.http import require_http_methods
 
 from banking import copies
 from banking.history import compact_iban, session_accounts, session_beneficiaries
-from banking.pages import attachment, bank_page, fetch, problem_text, transaction_url
+from banking.pages import (
+    attachment,
+    bank_page,
+    fetch,
+    problem_text,
+    transaction_url,
+    transaction_urls,
+)
 from banking.pdf import paper_context, render_pdf
 from codego import types as t
 from codego.client import get_client
@@ -188,6 +196,11 @@ def detail_url(trx: t.Transaction) -> str:
     return transaction_url(key) if key else ""
 
 
+def detail_urls(rows: Iterable[t.Transaction]) -> list[str]:
+    """`detail_url` of each row of a page."""
+    return transaction_urls(trx.unique_id or trx.trx_id for trx in rows)
+
+
 @dataclass(frozen=True)
 class Row:
     trx: t.Transaction
@@ -217,7 +230,10 @@ def transaction_list(request: HttpRequest, company: Company) -> HttpResponse:
     context.update(
         {
             "result": result,
-            "rows": [Row(trx, detail_url(trx)) for trx in result.rows],
+            "rows": [
+                Row(trx, url)
+                for trx, url in zip(result.rows, detail_urls(result.rows), strict=True)
+            ],
             "page_number": number,
             "has_previous": number > 1,
             # total_page is as the bank sent it (never clamped, see TransactionPage).

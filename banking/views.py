@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from banking import copies
 from banking.charts import balance_chart, daily_balances
 from banking.history import company_account
-from banking.pages import bank_page, fetch, transaction_url
+from banking.pages import bank_page, fetch, transaction_urls
 from portal.pages import Company, render_page
 from portal.query import bank_id
 
@@ -97,7 +97,13 @@ def _content(request: HttpRequest, company: Company, reading: copies.Reading, ib
         "selected": selected,
         "currency": ibans[0].currency if ibans else "EUR",
         "chart": balance_chart(series),
-        "transactions": [(trx, transaction_url(trx.unique_id)) for trx in data.transactions],
+        "transactions": list(
+            zip(
+                data.transactions,
+                transaction_urls(trx.unique_id for trx in data.transactions),
+                strict=True,
+            )
+        ),
         "beneficiaries": data.beneficiaries[:5],
         # Each card links to its own view, except when it is the one shown.
         "more_url": "" if selected else dashboard_url,

@@ -242,11 +242,12 @@ def money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'))}"
 
 
-def stamp(moment) -> str:
-    """Datetimes as the API prints them: "YYYY-MM-DD HH:MM:SS" in local time."""
+def stamp(moment, zone=None) -> str:
+    """Datetimes as the API prints them: "YYYY-MM-DD HH:MM:SS" in local time
+    (`zone`, else the current one: a list looks it up once for all its rows)."""
     if moment is None:
         return "0000-00-00 00:00:00"
-    return _local_stamp(moment, timezone.get_current_timezone())
+    return _local_stamp(moment, zone or timezone.get_current_timezone())
 
 
 @lru_cache(maxsize=4096)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-from datetime import date
+from datetime import date, tzinfo
 from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 from typing import Any
@@ -168,7 +168,7 @@ def _trx_values(trx: Transaction) -> dict[str, Any]:
     return {key: read(trx) for key, read in _FROM_INSTANCE.items()}
 
 
-def _trx_row(values: dict[str, Any], username: str) -> dict[str, str]:
+def _trx_row(values: dict[str, Any], username: str, zone: tzinfo | None = None) -> dict[str, str]:
     """An iban_transaction row (and the detail's `trx`) from `history` values."""
     return {
         "is_upload_document": str(values["is_upload_document"]),
@@ -185,7 +185,7 @@ def _trx_row(values: dict[str, Any], username: str) -> dict[str, str]:
         "currency": values["iban__currency"].lower(),
         "description": values["description"],
         "status": values["status"],
-        "transaction_date": stamp(values["created"]),
+        "transaction_date": stamp(values["created"], zone),
         "label": values["iban__label"],
         "iban": values["iban__iban"],
     }
@@ -584,6 +584,7 @@ def iban_transaction(call: Call) -> dict[str, Any]:
         search=call.get("search"),
     )
     offset = (page - 1) * per_page
+    zone = timezone.get_current_timezone()
     if company.is_live:
         found = history.visible_transactions(
             company, filters, newest_first=order == "desc", limit=per_page, offset=offset
@@ -598,7 +599,7 @@ def iban_transaction(call: Call) -> dict[str, Any]:
         "num_rows": num_rows,
         # 0 when nothing matches: "page 1 of 0" says there is nothing to page.
         "total_page": math.ceil(num_rows / per_page),
-        "trx": [_trx_row(values, company.company_name) for values in listed],
+        "trx": [_trx_row(values, company.company_name, zone) for values in listed],
     }
 
 
