@@ -13,7 +13,7 @@ the values are escaped.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -111,7 +111,23 @@ def _table_words(language: str | None) -> tuple[str, str, str]:
 def table_rows(rows: Iterable[tuple[t.Transaction, str]]) -> SafeString:
     """The rows of /transactions/'s table, each (transaction, its URL)."""
     here = _here()
-    return mark_safe("".join(table_row(trx, url, here) for trx, url in rows))  # noqa: S308
+    return mark_safe(  # noqa: S308 - each row is escaped
+        "".join(_kept_row(table_row, trx, url, here.language, here.zone) for trx, url in rows)
+    )
+
+
+# A history comes back page after page with the same rows, and a row is a function of
+# the (frozen) transaction, its URL, the language and the time zone only: each one
+# is written once per process while it stays the same.
+@lru_cache(maxsize=4096)
+def _kept_row(
+    write: Callable[[t.Transaction, str, _Here], SafeString],
+    trx: t.Transaction,
+    url: str,
+    language: str | None,
+    zone: tzinfo,
+) -> SafeString:
+    return write(trx, url, _Here(language, zone, _table_words(language)))
 
 
 def table_row(trx: t.Transaction, url: str, here: _Here | None = None) -> SafeString:
@@ -144,7 +160,9 @@ def table_row(trx: t.Transaction, url: str, here: _Here | None = None) -> SafeSt
 def list_items(items: Iterable[tuple[t.Transaction, str]]) -> SafeString:
     """The dashboard's latest transactions, each (transaction, its URL)."""
     here = _here()
-    return mark_safe("".join(list_item(trx, url, here) for trx, url in items))  # noqa: S308
+    return mark_safe(  # noqa: S308 - each line is escaped
+        "".join(_kept_row(list_item, trx, url, here.language, here.zone) for trx, url in items)
+    )
 
 
 def list_item(trx: t.Transaction, url: str, here: _Here | None = None) -> SafeString:
@@ -175,6 +193,14 @@ def iban_card(
 ) -> SafeString:
     """One account as a card; `more_url` links to its narrowed dashboard (`swap`: by htmx),
     `level` is its heading."""
+    return _iban_card(account, more_url, swap, level, get_language())
+
+
+# A function of the (frozen) account, the options and the language: written once each.
+@lru_cache(maxsize=1024)
+def _iban_card(
+    account: t.Iban, more_url: str, swap: bool, level: str, _language: str | None
+) -> SafeString:
     label = _e(account.label)
     shown = label or _("Account")
     balance, iban_word, bic_word = _("Balance"), _("IBAN"), _("BIC")

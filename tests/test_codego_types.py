@@ -427,3 +427,40 @@ def test_selected_plan_reads_the_card_list_and_an_optional_plan():
     with_plan = t.SelectedPlan.from_api({"plan": {"id": "25", "eur_plan_price": "9.90"}})
     assert with_plan.plan.eur_plan_price == Decimal("9.90")
     assert with_plan.cards == ()
+
+
+# --- rows read once while they stay the same -----------------------------------------
+
+
+def test_a_row_seen_again_is_the_same_reading():
+    row = {"trx_id": "T1", "amount": "10.00", "transaction_date": "2026-03-05 14:07:09"}
+    first, again = (
+        parsing.parse_rows(t.Transaction, [row]),
+        parsing.parse_rows(t.Transaction, [row]),
+    )
+    assert first == again == (t.Transaction.from_api(row),)
+
+
+@pytest.mark.parametrize(
+    ("value", "amount"),
+    [(1, "1"), (1.0, "1.0"), (True, "0"), ("1.00", "1.00")],
+)
+def test_equal_values_of_other_types_are_read_apart(value, amount):
+    # 1 == 1.0 == True in Python: a key without the types would mix them up.
+    for other in (1, 1.0, True, "1.00"):
+        parsing.parse_rows(t.Transaction, [{"trx_id": "T1", "amount": other}])
+    (trx,) = parsing.parse_rows(t.Transaction, [{"trx_id": "T1", "amount": value}])
+    assert str(trx.amount) == amount
+
+
+def test_a_row_is_read_again_in_another_time_zone(settings):
+    row = {"trx_id": "T2", "transaction_date": "2026-03-05 14:07:09"}
+    (brussels,) = parsing.parse_rows(t.Transaction, [row])
+    settings.TIME_ZONE = "America/New_York"
+    (new_york,) = parsing.parse_rows(t.Transaction, [row])
+    assert (brussels.created - new_york.created).total_seconds() == -6 * 3600
+
+
+def test_a_row_with_a_list_or_an_object_in_it_is_still_read():
+    row = {"trx_id": "T3", "amount": "5", "extra": [1, 2], "more": {"a": 1}}
+    assert parsing.parse_rows(t.Transaction, [row]) == (t.Transaction.from_api(row),)

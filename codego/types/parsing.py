@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -180,9 +181,28 @@ T = TypeVar("T")
 
 
 def parse_rows(cls: type[T], value: Any) -> tuple[T, ...]:
-    """Each mapping of a list (or JSON string of one) through `cls.from_api`."""
-    rows = to_list(value)
-    return tuple(cls.from_api(row) for row in rows if isinstance(row, Mapping))  # type: ignore[attr-defined]
+    """Each mapping of a list (or JSON string of one) through `cls.from_api`.
+
+    The same rows come back page after page (a history, the accounts, the payees),
+    so each one is read once per process while it stays the same: `from_api` is a
+    function of the row and `settings.TIME_ZONE` only, and what it makes is frozen.
+    """
+    zone = settings.TIME_ZONE
+    return tuple(_row(cls, row, zone) for row in to_list(value) if isinstance(row, Mapping))
+
+
+def _row(cls: type[T], row: Mapping[str, Any], zone: str) -> T:
+    # The values' types are part of the key: 1, 1.0 and True are equal, and read apart.
+    items = tuple(row.items())
+    try:
+        return _read_row(cls, items, tuple(map(type, row.values())), zone)
+    except TypeError:  # a value that is a list or an object: no key, read every time
+        return cls.from_api(row)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=4096)
+def _read_row(cls: type[T], items: tuple, _types: tuple, _zone: str) -> T:
+    return cls.from_api(dict(items))  # type: ignore[attr-defined]
 
 
 def first_present(data: Mapping[str, Any], *names: str) -> Any:
