@@ -33,7 +33,6 @@ from banking.pages import (
     bank_page,
     fetch,
     problem_text,
-    transaction_url,
     transaction_urls,
 )
 from banking.pdf import paper_context, render_pdf
@@ -192,8 +191,7 @@ def filter_accounts(request: HttpRequest, company: Company) -> list[t.Iban]:
 def detail_url(trx: t.Transaction) -> str:
     # The reference's history rows carry trx_id but no unique_id, which the
     # detail call takes; the simulator sends both. Link by unique_id when there.
-    key = trx.unique_id or trx.trx_id
-    return transaction_url(key) if key else ""
+    return detail_urls([trx])[0]
 
 
 def detail_urls(rows: Iterable[t.Transaction]) -> list[str]:
