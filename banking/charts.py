@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 
@@ -39,14 +39,20 @@ def booked_effect(trx: t.Transaction) -> Decimal:
 
 
 def daily_balances(
-    balance: Decimal, transactions: Iterable[t.Transaction], *, today: date, days: int = DAYS
+    balance: Decimal,
+    transactions: Iterable[t.Transaction],
+    *,
+    today: date,
+    days: int = DAYS,
+    zone: tzinfo | None = None,
 ) -> list[tuple[date, Decimal]]:
-    """The end-of-day balance for each of the last `days` days, oldest first."""
+    """The end-of-day balance for each of the last `days` days in `zone` (else the
+    current time zone), oldest first."""
     after: dict[date, Decimal] = {}
     for trx in transactions:
         if trx.created is None:
             continue
-        day = timezone.localtime(trx.created).date()
+        day = timezone.localtime(trx.created, zone).date()
         after[day] = after.get(day, Decimal(0)) + booked_effect(trx)
     series: list[tuple[date, Decimal]] = []
     running = balance
@@ -69,6 +75,16 @@ class Chart:
     changes: tuple[tuple[date, Decimal], ...]  # the days the balance moved
     width: int = WIDTH
     height: int = HEIGHT
+
+
+@lru_cache(maxsize=1024)
+def kept_balance_chart(
+    balance: Decimal, transactions: tuple[t.Transaction, ...], today: date, zone: tzinfo
+) -> Chart | None:
+    """balance_chart(daily_balances(…)), kept by its inputs: a dashboard shows the same
+    balance and transactions page after page, and the ninety days cost more than the
+    rest of its content."""
+    return balance_chart(daily_balances(balance, transactions, today=today, zone=zone))
 
 
 def balance_chart(series: list[tuple[date, Decimal]]) -> Chart | None:

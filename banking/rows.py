@@ -1,5 +1,6 @@
 """The repeated parts of the lists, written in Python rather than by the template engine:
-transaction rows, account cards, payee avatars, and the dashboard's balance chart.
+transaction rows, account cards, payees and their avatars, and the dashboard's balance
+chart.
 
 A list page shows up to 20 rows of a dozen values each; rendered by templates that
 was about 700 template nodes a page, most of the portal's own time on the busiest
@@ -247,6 +248,26 @@ def avatar(payee: t.Beneficiary) -> SafeString:
     )
 
 
+def payee_items(payees: Iterable[t.Beneficiary], payment_url: str) -> SafeString:
+    """The dashboard's recent beneficiaries, each with its picture and a link to pay it."""
+    language = get_language()
+    return mark_safe(  # noqa: S308 - each line is escaped
+        "".join(_payee_item(payee, payment_url, language) for payee in payees)
+    )
+
+
+# A function of the (frozen) payee, the payment page's URL and the language.
+@lru_cache(maxsize=1024)
+def _payee_item(payee: t.Beneficiary, payment_url: str, _language: str | None) -> SafeString:
+    name = _e(payee.name)
+    target = _e(f"{payment_url}?beneficiaries_id={payee.beneficiaries_id}")
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<li>{avatar(payee)}<span class="payee-name">{name}</span>'
+        f'<a class="payee-pay" href="{target}">{_("Pay")}'
+        f'<span class="visually-hidden"> {name}</span></a></li>'
+    )
+
+
 @lru_cache(maxsize=1024)
 def _day(day: date, language: str | None) -> str:
     return _e(date_format(day, "DATE_FORMAT"))
@@ -272,7 +293,12 @@ def balance_chart_html(chart: Chart | None, currency: str) -> SafeString:
     """The dashboard's balance over 90 days: the SVG, its sentence and its table."""
     if chart is None:
         return mark_safe("")
-    language = get_language()
+    return _balance_chart_html(chart, currency, get_language())
+
+
+# A function of the (frozen) chart, the currency and the language.
+@lru_cache(maxsize=256)
+def _balance_chart_html(chart: Chart, currency: str, language: str | None) -> SafeString:
     if chart.low == chart.high:
         still = _("No movement in the last 90 days.")
         return mark_safe(f'<p class="chart-caption">{still}</p>')  # noqa: S308 - escaped

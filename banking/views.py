@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from banking import copies
-from banking.charts import balance_chart, daily_balances
+from banking.charts import kept_balance_chart
 from banking.history import company_account
 from banking.pages import bank_page, fetch, transaction_urls
 from portal.pages import Company, render_page
@@ -84,7 +84,10 @@ def _content(request: HttpRequest, company: Company, reading: copies.Reading, ib
     # The dashboard's transactions are the selected IBAN's, or every IBAN's mixed: the
     # chart is that IBAN's balance, or the portfolio's (all accounts) without a filter.
     balance = selected.balance if selected else data.portfolio
-    series = daily_balances(balance, data.transactions, today=timezone.localdate())
+    zone = timezone.get_current_timezone()
+    chart = kept_balance_chart(
+        balance, tuple(data.transactions), timezone.localdate(timezone=zone), zone
+    )
     dashboard_url = reverse("banking:dashboard")
     refresh_query = {"iban_id": iban_id, "refresh": 1} if iban_id else {"refresh": 1}
     context = {
@@ -96,7 +99,7 @@ def _content(request: HttpRequest, company: Company, reading: copies.Reading, ib
         "ibans": ibans,
         "selected": selected,
         "currency": ibans[0].currency if ibans else "EUR",
-        "chart": balance_chart(series),
+        "chart": chart,
         "transactions": list(
             zip(
                 data.transactions,

@@ -108,7 +108,8 @@ TEMPLATES = [
                 "portal.context_processors.brand",
                 "banking.navigation.navigation",
             ],
-            "builtins": ["portal.templatetags.moments"],
+            # kept_lookups: Django's extends and url, with what they look up kept.
+            "builtins": ["portal.templatetags.moments", "portal.templatetags.kept_lookups"],
         },
     },
 ]

@@ -108,6 +108,17 @@ def _fields() -> tuple[Any, ...]:
     )
 
 
+def _converted(raw: tuple[Any, ...], vendor: str) -> tuple[Any, ...]:
+    """One row's columns as the ORM gives them, kept by what the database sent (and its
+    types: 1 == 1.0 == True); converting is most of reading a page the size of ours."""
+    return _kept_conversion(raw, tuple(map(type, raw)), vendor)
+
+
+@lru_cache(maxsize=4096)
+def _kept_conversion(raw: tuple[Any, ...], types: tuple[type, ...], vendor: str) -> tuple[Any, ...]:
+    return tuple(sql.convert(list(raw), sql.converters(_fields(), vendor)))
+
+
 def visible_transactions(
     company: Company,
     filters: Filters = Filters(),
@@ -129,10 +140,9 @@ def visible_transactions(
     order = f" ORDER BY t.created {direction}, t.id {direction} LIMIT %s OFFSET %s"
     query = SELECT + total + FROM + where + order
     fetched = sql.fetch(query, [*params, limit, offset])
-    converters = sql.converters(_fields(), connection.vendor)
+    width = len(KEYS)
     rows = [
-        dict(zip(KEYS, sql.convert(list(row[: len(KEYS)]), converters), strict=True))
-        for row in fetched
+        dict(zip(KEYS, _converted(row[:width], connection.vendor), strict=True)) for row in fetched
     ]
     if not counted:
         return Page(rows, None)

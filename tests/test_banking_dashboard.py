@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
-from banking.charts import HEIGHT, PAD_BOTTOM, PAD_TOP, WIDTH, balance_chart, daily_balances
+from banking.charts import (
+    HEIGHT,
+    PAD_BOTTOM,
+    PAD_TOP,
+    WIDTH,
+    balance_chart,
+    daily_balances,
+    kept_balance_chart,
+)
 from codego.client import get_client
 from codego.types import Transaction
 from sandbox import actions
@@ -189,6 +197,26 @@ def test_the_balance_series_is_rebuilt_backwards_from_today_s_balance():
         (date(2026, 11, 30), Decimal("1000")),
         (date(2026, 12, 1), Decimal("1000")),
     ]
+
+
+def test_the_kept_chart_is_the_chart_of_its_balance_transactions_day_and_zone():
+    """Kept by all four: a transaction late in the evening falls on another day elsewhere."""
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC"))
+    rows = (Transaction(type="credit", amount=Decimal("40"), status="Completed", created=late),)
+    charts = {}
+    for zone in ("UTC", "Asia/Tokyo", "UTC"):
+        tz = ZoneInfo(zone)
+        for today in (date(2026, 12, 1), date(2026, 12, 2)):
+            kept = kept_balance_chart(Decimal("1000"), rows, today, tz)
+            series = daily_balances(Decimal("1000"), rows, today=today, zone=tz)
+            assert kept == balance_chart(series)
+            charts[zone, today] = kept
+    assert charts["UTC", date(2026, 12, 1)] != charts["Asia/Tokyo", date(2026, 12, 1)]
+    assert charts["UTC", date(2026, 12, 1)] != charts["UTC", date(2026, 12, 2)]
+    assert (
+        kept_balance_chart(Decimal("999"), rows, date(2026, 12, 1), ZoneInfo("UTC"))
+        != (charts["UTC", date(2026, 12, 1)])
+    )
 
 
 # -- the session's copy of the answer ------------------------------------------------------

@@ -130,6 +130,29 @@ def test_an_avatar_is_the_markup_of_the_template(payee):
     assert normal(rows.avatar(payee)) == normal(expected)
 
 
+PAYEE_ITEM = (REFERENCE / "payee_item.html").read_text()
+PAYEES = [
+    t.Beneficiary("1", name="Contoso GmbH"),
+    t.Beneficiary("2", name="<b>x</b> & y", image='/files/a"b/'),
+    t.Beneficiary("3&4", name=""),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize("payment_url", ["/payments/new/", ""])
+def test_the_payees_are_the_markup_of_the_template(payment_url, language):
+    """Each payee, written once, is the same line in another language and for another URL."""
+    context = {"beneficiaries": PAYEES, "payment_url": payment_url}
+    with translation.override(language):
+        expected = Template(PAYEE_ITEM).render(Context(context))
+        for _ in range(2):  # written, then kept
+            written = rows.payee_items(PAYEES, payment_url)
+            # Only the blanks between two lines differ: the loop's indentation.
+            assert re.sub(r">\s+<", "><", normal(written)) == re.sub(
+                r">\s+<", "><", normal(expected)
+            )
+
+
 BALANCE_CHART = (REFERENCE / "balance_chart.html").read_text()
 TODAY = date(2026, 12, 7)
 SERIES = {

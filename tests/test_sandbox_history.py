@@ -128,3 +128,28 @@ def test_a_list_that_is_not_counted_reads_only_the_rows(company):
     page = history.visible_transactions(company, limit=5, counted=False)
     assert page.num_rows is None
     assert page.rows == by_orm(company, history.Filters(), True, 5, 0)[0]
+
+
+def test_rows_read_again_are_fresh_and_follow_what_changed(company):
+    """The conversion is kept by the database's values: a row read twice is a new dict
+    each time, and a changed row reads as changed."""
+    from sandbox.endpoints.banking import _trx_row
+
+    first = history.visible_transactions(company, limit=3).rows
+    first[0]["status"] = "tampered"
+    again = history.visible_transactions(company, limit=3).rows
+    assert again[0]["status"] != "tampered"
+    assert again == by_orm(company, history.Filters(), True, 3, 0)[0]
+
+    written = _trx_row(again[0], "Acme")
+    written["amount"] = "tampered"
+    assert _trx_row(again[0], "Acme")["amount"] != "tampered"
+    assert _trx_row(again[0], "Other")["username"] == "Other"
+
+    trx = Transaction.objects.filter(unique_id=again[0]["unique_id"]).get()
+    failed = Transaction.Status.FAILED
+    trx.status = failed if trx.status != failed else Transaction.Status.COMPLETED
+    trx.save(update_fields=["status"])
+    changed = history.visible_transactions(company, limit=3).rows
+    assert changed[0]["status"] == trx.status
+    assert _trx_row(changed[0], "Acme")["status"] == trx.status

@@ -79,6 +79,14 @@ def transaction_items(items: Any) -> str:
 
 
 @register.simple_tag
+def payee_items(payees: Any, payment_url: str) -> str:
+    """The dashboard's recent beneficiaries with their payment links (banking.rows)."""
+    from banking import rows
+
+    return rows.payee_items(payees, payment_url)
+
+
+@register.simple_tag
 def iban_card(account: Any, more_url: str = "", swap: bool = False, level: str = "h3") -> str:
     """One account as a card (banking.rows)."""
     from banking import rows

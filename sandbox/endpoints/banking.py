@@ -170,6 +170,19 @@ def _trx_values(trx: Transaction) -> dict[str, Any]:
 
 def _trx_row(values: dict[str, Any], username: str, zone: tzinfo | None = None) -> dict[str, str]:
     """An iban_transaction row (and the detail's `trx`) from `history` values."""
+    # A history page writes twenty rows, mostly the ones of the page before: kept by
+    # the values (and their types: 1 == True), the name and the zone. A copy each
+    # time, so nothing done to one answer reaches the next.
+    zone = zone or timezone.get_current_timezone()
+    types = tuple(map(type, values.values()))
+    return dict(_kept_trx_row(tuple(values.items()), types, username, zone))
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept_trx_row(
+    items: tuple[tuple[str, Any], ...], types: tuple[type, ...], username: str, zone: tzinfo
+) -> dict[str, str]:
+    values = dict(items)
     return {
         "is_upload_document": str(values["is_upload_document"]),
         "trx_id": values["trx_id"],
