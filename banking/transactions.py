@@ -21,8 +21,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -205,6 +206,23 @@ class Row:
     url: str
 
 
+def count_words(num_rows: int, page_number: int, total_page: int) -> dict[str, str]:
+    """The list's sentences about its size. As blocktranslate tags they localized the
+    same numbers four times, most of the page's template time outside the rows."""
+    rows, number, total = localize(num_rows), localize(page_number), localize(total_page)
+    where = {"number": number, "total": total}
+    return {
+        "export": ngettext(
+            "Export %(counter)s row to CSV", "Export %(counter)s rows to CSV", num_rows
+        )
+        % {"counter": rows},
+        "count": ngettext("%(counter)s transaction", "%(counter)s transactions", num_rows)
+        % {"counter": rows},
+        "page": _("page %(number)s of %(total)s") % where,
+        "pages": _("Page %(number)s of %(total)s") % where,
+    }
+
+
 @bank_page
 def transaction_list(request: HttpRequest, company: Company) -> HttpResponse:
     accounts, problem = fetch(lambda: filter_accounts(request, company))
@@ -237,6 +255,7 @@ def transaction_list(request: HttpRequest, company: Company) -> HttpResponse:
             # total_page is as the bank sent it (never clamped, see TransactionPage).
             "has_next": number < result.total_page,
             "past_the_end": not result.rows and number > 1 and result.total_page > 0,
+            "words": count_words(result.num_rows, number, result.total_page),
         }
     )
     return render_page(request, LIST_TEMPLATE, context)

@@ -11,19 +11,24 @@ were read; `?refresh=1` reads them again.
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize, time_format
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from banking import copies
 from banking.charts import kept_balance_chart
 from banking.history import company_account
 from banking.pages import bank_page, fetch, transaction_urls
+from codego import types as t
 from portal.pages import Company, render_page
 from portal.query import bank_id
 
@@ -77,6 +82,24 @@ def _own_account_id(request: HttpRequest, company: Company) -> str:
     return ""
 
 
+def as_of(read_at: datetime) -> str:
+    """When the dashboard's figures were read, as a sentence."""
+    shown = time_format(timezone.template_localtime(read_at), "TIME_FORMAT")
+    return _("As of %(time)s") % {"time": shown}
+
+
+@lru_cache(maxsize=256)
+def plan_facts(plan: t.UserPlan, _language: str | None) -> tuple[str, str]:
+    """The plan's cards as sentences, once per plan and language (the sentences are as
+    the template's blocktranslate wrote them, without localizing each number anew)."""
+    physical, virtual = plan.no_plastic_card, plan.no_vc
+    return (
+        ngettext("%(n)s physical card", "%(n)s physical cards", physical)
+        % {"n": localize(physical)},
+        ngettext("%(n)s virtual card", "%(n)s virtual cards", virtual) % {"n": localize(virtual)},
+    )
+
+
 def _content(request: HttpRequest, company: Company, reading: copies.Reading, iban_id: str) -> str:
     data = reading.answer
     ibans = data.ibans
@@ -95,6 +118,8 @@ def _content(request: HttpRequest, company: Company, reading: copies.Reading, ib
         "iban_id": iban_id,
         "data": data,
         "read_at": reading.read_at,
+        "as_of": as_of(reading.read_at),
+        "plan_facts": plan_facts(data.user_plan, get_language()) if data.user_plan else None,
         "refresh_url": f"{dashboard_url}?{urlencode(refresh_query)}",
         "ibans": ibans,
         "selected": selected,

@@ -329,3 +329,30 @@ def test_a_copy_put_after_the_company_changed_something_never_counts(rf, db):
     # The cache forgetting the generation makes every copy a miss, never a stale hit.
     cache.delete(f"banking:copies:7:{request.session.session_key}:generation")
     assert copies.Shelf(request, company, "dashboard:").get("dashboard:") is None
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize(("physical", "virtual"), [(0, 1), (1, 2), (1500, 1)])
+def test_the_plan_and_the_moment_are_the_sentences_the_template_wrote(physical, virtual, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from banking.views import as_of, plan_facts
+    from codego.types import UserPlan
+
+    before = Template(
+        "{% load i18n %}"
+        "{% blocktranslate count n=plan.no_plastic_card %}{{ n }} physical card{% plural %}"
+        "{{ n }} physical cards{% endblocktranslate %}|"
+        "{% blocktranslate count n=plan.no_vc %}{{ n }} virtual card{% plural %}"
+        "{{ n }} virtual cards{% endblocktranslate %}|"
+        '{% blocktranslate trimmed with time=read_at|time:"TIME_FORMAT" %}As of {{ time }}'
+        "{% endblocktranslate %}"
+    )
+    plan = UserPlan(plan_name="Start", no_plastic_card=physical, no_vc=virtual)
+    read_at = datetime(2026, 12, 7, 21, 5, 9, tzinfo=ZoneInfo("UTC"))
+    with translation.override(language):
+        for _ in range(2):  # written, then kept
+            expected = before.render(Context({"plan": plan, "read_at": read_at}))
+            written = "|".join([*plan_facts(plan, language), as_of(read_at)])
+            assert written == expected

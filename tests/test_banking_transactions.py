@@ -550,3 +550,30 @@ def test_an_invoice_the_bank_cannot_send_says_to_try_again(signed_in, company, k
     page = body(signed_in.get(response["Location"]))
     assert "to try again" in page
     assert not Mail.objects.filter(kind="invoice").exists()
+
+
+# The sentences as the template wrote them before the view did (blocktranslate).
+COUNT_SENTENCES = {
+    "export": "{% blocktranslate count counter=rows trimmed %}Export {{ counter }} row to CSV"
+    "{% plural %}Export {{ counter }} rows to CSV{% endblocktranslate %}",
+    "count": "{% blocktranslate count counter=rows trimmed %}{{ counter }} transaction"
+    "{% plural %}{{ counter }} transactions{% endblocktranslate %}",
+    "page": "{% blocktranslate with number=number total=total trimmed %}page {{ number }} of "
+    "{{ total }}{% endblocktranslate %}",
+    "pages": "{% blocktranslate with number=number total=total trimmed %}Page {{ number }} of "
+    "{{ total }}{% endblocktranslate %}",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize(("rows", "number", "total"), [(1, 1, 1), (20, 1, 1), (12345, 2, 618)])
+def test_the_count_sentences_are_those_the_template_wrote(rows, number, total, language):
+    from django.template import Context, Template
+
+    with translation.override(language):
+        words = transactions.count_words(rows, number, total)
+        for name, source in COUNT_SENTENCES.items():
+            values = {"rows": rows, "number": number, "total": total}
+            expected = Template("{% load i18n %}" + source).render(Context(values))
+            assert words[name] == expected
+    assert len({words["export"], words["count"], words["page"], words["pages"]}) == 4
