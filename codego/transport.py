@@ -116,6 +116,9 @@ class Transport:
         for prefix, factory in _ADAPTERS.items():
             if self.base_url.startswith(prefix):
                 self.http.mount(prefix, factory())
+                # An in-process adapter has no proxy or CA bundle to read from the
+                # environment, which requests would otherwise look up on every call.
+                self.http.trust_env = False
                 break
         else:
             if not self.base_url.startswith(("https://", "http://")):

@@ -36,7 +36,7 @@ from codego import types as t
 from codego.client import CodegoClient, get_client, money
 from codego.endpoints import MULTIPART, SPECS, TEXT
 from codego.types import Credentials
-from tests.conftest import create_company, journal_calls, sign_in
+from tests.conftest import build_transport, create_company, journal_calls, sign_in
 from tests.helpers import ENDPOINTS, documented
 
 FAKE_URL = "https://bank.test/api"
@@ -753,3 +753,8 @@ def test_amounts_keep_their_digits_in_the_body():
     assert transport.dumps(body) == '{"amount": 10.00, "items": [0.10, 1], "nested": {"fee": 1}}'
     with pytest.raises(ValueError, match="not a JSON number"):
         transport.dumps({"amount": Decimal("NaN")})
+
+
+def test_only_a_bank_over_the_network_reads_proxies_from_the_environment():
+    assert build_transport("sandbox:").http.trust_env is False
+    assert build_transport("https://sandbox.codegotech.com").http.trust_env is True

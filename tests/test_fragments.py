@@ -160,3 +160,17 @@ def test_a_kept_stretch_is_what_the_template_renders_in_each_language(language, 
 def test_a_kept_stretch_refuses_anything_that_reads_the_context(varying):
     with pytest.raises(TemplateSyntaxError, match="fixed text only"):
         Template("{% load i18n static fragments %}{% kept %}<p>" + varying + "</p>{% endkept %}")
+
+
+def test_a_kept_stretch_follows_the_url_prefix_of_each_render(settings):
+    from django.urls import set_script_prefix
+
+    settings.DEBUG = False
+    kept = Template("{% load fragments %}{% kept %}{% url 'banking:dashboard' %}{% endkept %}")
+    try:
+        for prefix in ("/", "/bank/", "/"):
+            set_script_prefix(prefix)
+            for _visit in range(2):
+                assert kept.render(RequestContext(request_with_csrf())) == f"{prefix}dashboard/"
+    finally:
+        set_script_prefix("/")

@@ -42,14 +42,16 @@ KEPT_MAX = 256  # languages x brands x fragments; a bound, not a working set
 
 @register.simple_tag(takes_context=True)
 def kept_include(context: Context, template_name: str) -> SafeString:
-    fragment = context.template.engine.get_template(template_name)
     token = context.get("csrf_token")
     request = context.get("request")
-    if request is None or not token or str(token) == "NOTPROVIDED":
+    if settings.DEBUG or request is None or not token or str(token) == "NOTPROVIDED":
+        # Templates change under a developer; without a request there is no token to put in.
+        fragment = context.template.engine.get_template(template_name)
         return mark_safe(fragment.render(context))  # noqa: S308 - a template's output
-    key = (template_name, get_language(), context.get("brand"), get_script_prefix())
+    key = (template_name, *_where(context), context.get("brand"))
     html = KEPT.get(key)
     if html is None:
+        fragment = context.template.engine.get_template(template_name)
         with context.push(csrf_token=TOKEN_MARK):
             html = fragment.render(context)
         if len(KEPT) >= KEPT_MAX:
@@ -58,6 +60,17 @@ def kept_include(context: Context, template_name: str) -> SafeString:
     return mark_safe(html.replace(TOKEN_MARK, str(token)))  # noqa: S308 - a template's output
 
 
+def _where(context: Context) -> tuple[str | None, str, object]:
+    """The language, URL prefix and URLconf a render writes in, looked up once per render
+    (a page has a dozen kept stretches): none of them changes while a template renders."""
+    root = context.render_context.dicts[0]  # the render's own, under every include's
+    where = root.get(_WHERE)
+    if where is None:
+        where = root[_WHERE] = (get_language(), get_script_prefix(), get_urlconf())
+    return where
+
+
+_WHERE = object()  # the key of _where in a render's context
 _kept_numbers = itertools.count()
 FIXED: dict[tuple, str] = {}
 FIXED_MAX = 4096  # stretches x languages x prefixes; a bound, not a working set
@@ -107,7 +120,7 @@ class KeptNode(Node):
     def render(self, context: Context) -> str:
         if settings.DEBUG:  # templates change under a developer: render each time
             return self.nodelist.render(context)
-        key = (self.number, get_language(), get_script_prefix(), get_urlconf())
+        key = (self.number, *_where(context))
         html = FIXED.get(key)
         if html is None:
             html = self.nodelist.render(context)
